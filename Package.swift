@@ -1,0 +1,57 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "mailgate",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "mailgate", targets: ["mailgate"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // IP addresses and endpoints: parsing, formatting, normalisation. Pure.
+        .target(name: "NetAddress"),
+        // PROXY protocol v1/v2 decode and encode. Pure, no I/O.
+        .target(name: "ProxyProtocol", dependencies: ["NetAddress"]),
+        // Entries, matcher, decisions, configuration and access files.
+        .target(name: "AccessPolicy", dependencies: [
+            "NetAddress",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
+        // The SwiftNIO data path.
+        .target(name: "Gate", dependencies: [
+            "NetAddress", "ProxyProtocol", "AccessPolicy",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "mailgate", dependencies: [
+            "NetAddress", "ProxyProtocol", "AccessPolicy", "Gate",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        .executableTarget(name: "MicroBench", dependencies: [
+            "NetAddress", "ProxyProtocol", "AccessPolicy",
+        ], path: "Benchmarks/MicroBench"),
+
+        .testTarget(name: "NetAddressTests", dependencies: ["NetAddress"]),
+        .testTarget(name: "ProxyProtocolTests", dependencies: [
+            "ProxyProtocol", "NetAddress",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "AccessPolicyTests", dependencies: ["AccessPolicy", "NetAddress"]),
+        .testTarget(name: "GateTests", dependencies: [
+            "Gate", "AccessPolicy", "ProxyProtocol", "NetAddress",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+    ]
+)

@@ -1,0 +1,192 @@
+/// An IPv4 or IPv6 address. Pure value type; parsing is strict (no leading zeros in
+/// IPv4 octets, no zone ids), formatting follows RFC 5952 for IPv6.
+public enum IPAddress: Hashable, Sendable {
+    case v4(UInt32)
+    case v6(UInt128)
+
+    public enum Family: Sendable, Equatable {
+        case inet, inet6
+        /// Number of bits in an address of this family.
+        public var bitWidth: Int { self == .inet ? 32 : 128 }
+    }
+
+    public var family: Family {
+        switch self {
+        case .v4: .inet
+        case .v6: .inet6
+        }
+    }
+
+    /// `::ffff:a.b.c.d` becomes `a.b.c.d`; every other address is unchanged.
+    public var normalized: IPAddress {
+        if case .v6(let value) = self, value >> 32 == 0xFFFF {
+            return .v4(UInt32(truncatingIfNeeded: value))
+        }
+        return self
+    }
+
+    /// The address in network byte order: 4 or 16 bytes.
+    public var bytes: [UInt8] {
+        switch self {
+        case .v4(let value):
+            return (0..<4).map { UInt8(truncatingIfNeeded: value >> (24 - 8 * $0)) }
+        case .v6(let value):
+            return (0..<16).map { UInt8(truncatingIfNeeded: value >> (120 - 8 * $0)) }
+        }
+    }
+
+    /// Builds an address from 4 (IPv4) or 16 (IPv6) bytes in network order.
+    public init?<C: Collection>(bytes: C) where C.Element == UInt8 {
+        switch bytes.count {
+        case 4:
+            self = .v4(bytes.reduce(0) { $0 << 8 | UInt32($1) })
+        case 16:
+            self = .v6(bytes.reduce(0) { $0 << 8 | UInt128($1) })
+        default:
+            return nil
+        }
+    }
+
+    /// Parses dotted-quad IPv4 or textual IPv6 (with `::` and an embedded IPv4 tail).
+    /// Brackets are not accepted here; see `SocketEndpoint` for `[v6]:port`.
+    public init?(_ text: some StringProtocol) {
+        if let v4 = IPAddress.parseV4(Substring(text)) {
+            self = .v4(v4)
+        } else if let v6 = IPAddress.parseV6(Substring(text)) {
+            self = .v6(v6)
+        } else {
+            return nil
+        }
+    }
+
+    static func parseV4(_ text: Substring) -> UInt32? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return nil }
+        var value: UInt32 = 0
+        for part in parts {
+            guard let octet = parseDecimalOctet(part) else { return nil }
+            value = value << 8 | UInt32(octet)
+        }
+        return value
+    }
+
+    private static func parseDecimalOctet(_ text: Substring) -> UInt8? {
+        let utf8 = text.utf8
+        guard (1...3).contains(utf8.count), utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        if utf8.count > 1 && utf8.first == 0x30 { return nil }  // leading zero
+        return UInt8(text)
+    }
+
+    static func parseV6(_ text: Substring) -> UInt128? {
+        guard text.contains(":"), text.utf8.count <= 45 else { return nil }
+        var head: [UInt16] = []
+        var tail: [UInt16] = []
+        var sawGap = false
+        let halves = splitOnDoubleColon(text)
+        guard halves.count <= 2 else { return nil }
+        sawGap = halves.count == 2
+
+        func groups(_ part: Substring, allowV4Tail: Bool) -> [UInt16]? {
+            if part.isEmpty { return [] }
+            var result: [UInt16] = []
+            let fields = part.split(separator: ":", omittingEmptySubsequences: false)
+            for (index, field) in fields.enumerated() {
+                if allowV4Tail && index == fields.count - 1 && field.contains(".") {
+                    guard let v4 = parseV4(field) else { return nil }
+                    result.append(UInt16(v4 >> 16))
+                    result.append(UInt16(v4 & 0xFFFF))
+                } else {
+                    guard (1...4).contains(field.utf8.count),
+                          field.utf8.allSatisfy({ $0.isHexDigit }),
+                          let group = UInt16(field, radix: 16) else { return nil }
+                    result.append(group)
+                }
+            }
+            return result
+        }
+
+        if sawGap {
+            guard let h = groups(halves[0], allowV4Tail: false),
+                  let t = groups(halves[1], allowV4Tail: true) else { return nil }
+            head = h
+            tail = t
+            guard head.count + tail.count <= 7 else { return nil }
+        } else {
+            guard let all = groups(halves[0], allowV4Tail: true), all.count == 8 else { return nil }
+            head = all
+        }
+        let zeros = [UInt16](repeating: 0, count: 8 - head.count - tail.count)
+        return (head + zeros + tail).reduce(0) { $0 << 16 | UInt128($1) }
+    }
+}
+
+/// Splits at every `::`; more than one piece back means a gap was written.
+private func splitOnDoubleColon(_ text: Substring) -> [Substring] {
+    var pieces: [Substring] = []
+    var start = text.startIndex
+    var index = text.startIndex
+    while index < text.endIndex {
+        let next = text.index(after: index)
+        if text[index] == ":" && next < text.endIndex && text[next] == ":" {
+            pieces.append(text[start..<index])
+            index = text.index(after: next)
+            start = index
+        } else {
+            index = next
+        }
+    }
+    pieces.append(text[start...])
+    return pieces
+}
+
+extension UInt8 {
+    var isHexDigit: Bool {
+        (0x30...0x39).contains(self) || (0x41...0x46).contains(self) || (0x61...0x66).contains(self)
+    }
+}
+
+extension IPAddress: CustomStringConvertible {
+    /// Dotted quad for IPv4; RFC 5952 for IPv6 (lower case, longest zero run as `::`,
+    /// v4-mapped addresses with a dotted tail).
+    public var description: String {
+        switch self {
+        case .v4(let value):
+            return "\(value >> 24).\(value >> 16 & 0xFF).\(value >> 8 & 0xFF).\(value & 0xFF)"
+        case .v6(let value):
+            if value >> 32 == 0xFFFF {
+                return "::ffff:" + IPAddress.v4(UInt32(truncatingIfNeeded: value)).description
+            }
+            let groups = (0..<8).map { UInt16(truncatingIfNeeded: value >> (112 - 16 * $0)) }
+            // Longest run of two or more zero groups, first one on a tie.
+            var best: (start: Int, length: Int) = (-1, 0)
+            var index = 0
+            while index < 8 {
+                if groups[index] == 0 {
+                    var end = index
+                    while end < 8 && groups[end] == 0 { end += 1 }
+                    if end - index > best.length && end - index >= 2 { best = (index, end - index) }
+                    index = end
+                } else {
+                    index += 1
+                }
+            }
+            let hex = groups.map { String($0, radix: 16) }
+            if best.start < 0 { return hex.joined(separator: ":") }
+            let left = hex[0..<best.start].joined(separator: ":")
+            let right = hex[(best.start + best.length)...].joined(separator: ":")
+            return left + "::" + right
+        }
+    }
+}
+
+extension IPAddress: Comparable {
+    /// IPv4 sorts before IPv6; within a family, numerically.
+    public static func < (lhs: IPAddress, rhs: IPAddress) -> Bool {
+        switch (lhs, rhs) {
+        case (.v4(let a), .v4(let b)): a < b
+        case (.v6(let a), .v6(let b)): a < b
+        case (.v4, .v6): true
+        case (.v6, .v4): false
+        }
+    }
+}
