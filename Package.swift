@@ -47,7 +47,10 @@ let package = Package(
             "ProxyProtocol", "NetAddress",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "AccessPolicyTests", dependencies: ["AccessPolicy", "NetAddress"]),
+        .testTarget(name: "AccessPolicyTests", dependencies: [
+            "AccessPolicy", "NetAddress",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
         .testTarget(name: "GateTests", dependencies: [
             "Gate", "AccessPolicy", "ProxyProtocol", "NetAddress",
             .product(name: "NIOCore", package: "swift-nio"),
