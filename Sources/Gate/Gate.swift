@@ -1,0 +1,107 @@
+import AccessPolicy
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NetAddress
+import Synchronization
+
+/// The gate: every listener of `mailgate.toml` bound and serving, sharing one `GateState`.
+public final class Gate: Sendable {
+    public let state: GateState
+    public let configuration: GateConfiguration
+    private let group: MultiThreadedEventLoopGroup
+    private let ownsGroup: Bool
+    private let channels = Mutex<[Channel]>([])
+
+    /// A listener that could not be bound, with the address and the system's reason.
+    public struct BindError: Error, CustomStringConvertible {
+        public let service: String
+        public let endpoint: SocketEndpoint
+        public let underlying: Error
+        public var description: String { "cannot listen on \(endpoint) for \(service): \(underlying)" }
+    }
+
+    public init(configuration: GateConfiguration, policy: AccessPolicy, logger: Logger,
+                group: MultiThreadedEventLoopGroup? = nil) {
+        self.configuration = configuration
+        self.state = GateState(policy: policy, limits: configuration.limits, logger: logger)
+        self.ownsGroup = group == nil
+        self.group = group ?? MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+    }
+
+    /// Binds every listen address. On any failure the ones already bound are closed again.
+    public func start() async throws {
+        do {
+            for listener in configuration.listeners {
+                for endpoint in listener.listen {
+                    let channel = try await bind(listener, endpoint)
+                    channels.withLock { $0.append(channel) }
+                    state.logger.info("listening", metadata: [
+                        "service": "\(listener.service)", "listen": "\(endpoint)", "upstream": "\(listener.upstream)",
+                        "upstream_proxy": "\(listener.upstreamProxy.rawValue)",
+                    ])
+                }
+            }
+        } catch {
+            await closeListeners()
+            throw error
+        }
+    }
+
+    /// The addresses actually bound (port 0 in tests resolves to a real port).
+    public var boundAddresses: [SocketAddress] {
+        channels.withLock { $0.compactMap(\.localAddress) }
+    }
+
+    private func bind(_ listener: ListenerConfiguration, _ endpoint: SocketEndpoint) async throws -> Channel {
+        let context = ListenerContext(configuration: listener, endpoint: endpoint.description, state: state)
+        var bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ClientConnectionHandler(listener: context))
+                }
+            }
+        if endpoint.address.family == .inet6 {
+            // So that `0.0.0.0:143` and `[::]:143` can both be listed, as in DESIGN §6.
+            bootstrap = bootstrap.serverChannelOption(.ipOption(.ipv6_v6only), value: 1)
+        }
+        do {
+            return try await bootstrap.bind(to: endpoint.socketAddress()).get()
+        } catch {
+            throw BindError(service: listener.service, endpoint: endpoint, underlying: error)
+        }
+    }
+
+    /// Stops accepting, lets open connections finish for up to `grace`, then closes the rest.
+    public func shutdown(grace: Duration) async {
+        state.startDraining()
+        await closeListeners()
+        let deadline = ContinuousClock.now + grace
+        while state.registry.count > 0 && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        let remaining = state.registry.count
+        if remaining > 0 {
+            state.logger.notice("closing \(remaining) connection(s) still open after the \(grace.configText) grace period")
+            state.registry.closeAll()
+            let hardDeadline = ContinuousClock.now + .seconds(3)
+            while state.registry.count > 0 && ContinuousClock.now < hardDeadline {
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        if ownsGroup { try? await group.shutdownGracefully() }
+    }
+
+    private func closeListeners() async {
+        let open = channels.withLock { channels in
+            defer { channels.removeAll() }
+            return channels
+        }
+        for channel in open { try? await channel.close() }
+    }
+}

@@ -1,0 +1,50 @@
+import AccessPolicy
+import NetAddress
+
+/// The line a refused client reads, per protocol (DESIGN §3): truthful, never "server busy",
+/// and speaking only of the client's own address. Implicit-TLS ports get nothing.
+public enum RejectReply {
+    /// The bytes to send before closing, or nil when nothing plaintext may be said.
+    public static func bytes(for reason: RejectReason, protocol: ReplyProtocol, client: IPAddress,
+                             headerTimeout: Duration) -> [UInt8]? {
+        let text = explanation(of: reason, client: client, headerTimeout: headerTimeout)
+        switch `protocol` {
+        case .imap: return Array("* BYE [UNAVAILABLE] \(text)\r\n".utf8)
+        case .pop3: return Array("-ERR [SYS/TEMP] \(text)\r\n".utf8)
+        case .smtp: return Array("421 4.7.0 \(text)\r\n".utf8)
+        case .tls, .none: return nil
+        }
+    }
+
+    /// A plain-words explanation of `reason`, about `client` only.
+    public static func explanation(of reason: RejectReason, client: IPAddress, headerTimeout: Duration) -> String {
+        switch reason {
+        case .proxyHeaderMissing:
+            "\(client) is configured as a PROXY-protocol load balancer, but sent no PROXY header within \(headerTimeout.configText)"
+        case .proxyHeaderInvalid:
+            "invalid PROXY protocol header from \(client)"
+        case .proxyHeaderFromUntrustedSource:
+            "PROXY protocol header refused: \(client) is not configured as a trusted proxy"
+        case .blacklisted:
+            "access from \(client) is denied by policy"
+        case .upstreamUnavailable:
+            "mail service temporarily unavailable, please try again later"
+        case .connectionLimit:
+            "too many connections from \(client), try again later"
+        case .shuttingDown:
+            "server shutting down, try again later"
+        }
+    }
+}
+
+extension Duration {
+    /// `3s`, `1500ms`, `2m`: the way durations are written in the configuration.
+    public var configText: String {
+        let (seconds, attoseconds) = components
+        let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        if milliseconds % 1000 != 0 { return "\(milliseconds)ms" }
+        if seconds != 0 && seconds % 3600 == 0 { return "\(seconds / 3600)h" }
+        if seconds != 0 && seconds % 60 == 0 { return "\(seconds / 60)m" }
+        return "\(seconds)s"
+    }
+}
