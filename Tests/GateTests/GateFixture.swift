@@ -33,7 +33,7 @@ func withGate(
     whitelist: [AccessEntry] = [entry("127.0.0.2", ["imap"], proxy: true)],
     blacklist: [AccessEntry] = [entry("127.0.0.66")],
     replyProtocol: ReplyProtocol = .imap,
-    headerTimeout: Duration = .milliseconds(300),
+    headerTimeout: Duration = .seconds(5),
     upstreamDown: Bool = false,
     limits: ConnectionLimits = ConnectionLimits(),
     _ body: (GateFixture) async throws -> Void

@@ -1,0 +1,83 @@
+import AccessPolicy
+import ArgumentParser
+import Foundation
+import Gate
+import Logging
+
+/// Runs a gate until SIGTERM or SIGINT: binds, watches the access file (SIGHUP reloads),
+/// then drains for the configured grace period. Shared by `serve` and `demo`.
+struct GateRunner {
+    let configuration: GateConfiguration
+    let lists: AccessLists
+    let logger: Logger
+
+    /// `alongside` runs while the gate serves and is cancelled when it stops.
+    func run(alongside: @escaping @Sendable (Gate) async -> Void = { _ in }) async throws {
+        let services = configuration.serviceNames
+        let gate = Gate(configuration: configuration, policy: AccessPolicy(lists: lists, services: services), logger: logger)
+        do {
+            try await gate.start()
+        } catch {
+            Terminal.printError("\(error)")
+            await gate.shutdown(grace: .zero)
+            throw ExitCode(1)
+        }
+        logger.notice("mailgate \(MailgateVersion.current) serving \(configuration.listeners.count) listener(s); access file \(configuration.accessFile): \(Self.summary(lists))")
+
+        let configuration = self.configuration
+        let watcher = AccessFileWatcher(path: configuration.accessFile, state: gate.state) {
+            let lists = try configuration.loadAccessLists()
+            return (AccessPolicy(lists: lists, services: services), Self.summary(lists))
+        }
+        watcher.start()
+        let companion = Task { await alongside(gate) }
+
+        for await signal in SignalStream.make([SIGHUP, SIGTERM, SIGINT]) {
+            if signal == SIGHUP {
+                watcher.reload(trigger: "SIGHUP")
+                continue
+            }
+            logger.notice("stopping: no new connections; open ones have \(configuration.shutdownGrace.configText) to finish")
+            break
+        }
+        companion.cancel()
+        watcher.stop()
+        await gate.shutdown(grace: configuration.shutdownGrace)
+        logger.notice("stopped")
+    }
+
+    static func summary(_ lists: AccessLists) -> String {
+        let flagged = lists.whitelist.filter { $0.tcpProxy && $0.enabled }.count
+        return "\(lists.whitelist.count) whitelist entries (\(flagged) with tcp_proxy), \(lists.blacklist.count) blacklist entries"
+    }
+
+    static func makeLogger(level: Logger.Level) -> Logger {
+        var logger = Logger(label: "mailgate") { label in StreamLogHandler.standardError(label: label) }
+        logger.logLevel = level
+        return logger
+    }
+}
+
+/// Delivers POSIX signals as an async sequence (their default actions are switched off).
+enum SignalStream {
+    static func make(_ signals: [Int32]) -> AsyncStream<Int32> {
+        AsyncStream { continuation in
+            let sources = signals.map { number -> DispatchSourceSignal in
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler { continuation.yield(number) }
+                source.resume()
+                return source
+            }
+            let held = HeldSignalSources(sources: sources)
+            continuation.onTermination = { _ in held.cancel() }
+        }
+    }
+}
+
+/// Keeps the signal sources alive for as long as the stream; `cancel()` is thread-safe.
+private final class HeldSignalSources: @unchecked Sendable {
+    private let sources: [DispatchSourceSignal]
+    init(sources: [DispatchSourceSignal]) { self.sources = sources }
+    func cancel() { sources.forEach { $0.cancel() } }
+}
