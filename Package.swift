@@ -31,8 +31,10 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The control API: its JSON types, server and client.
+        .target(name: "Control", dependencies: ["AccessPolicy", "Gate"]),
         .executableTarget(name: "mailgate", dependencies: [
-            "NetAddress", "ProxyProtocol", "AccessPolicy", "Gate",
+            "NetAddress", "ProxyProtocol", "AccessPolicy", "Gate", "Control",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
