@@ -33,8 +33,12 @@ let package = Package(
         ]),
         // The control API: its JSON types, server and client.
         .target(name: "Control", dependencies: ["AccessPolicy", "Gate"]),
+        // ncurses (wide characters) for the console's one curses backend.
+        .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
+        // The console: terminal layer, widgets, views, actions, themes. Curses only in CursesBackend.
+        .target(name: "Console", dependencies: ["CNCurses", "Control", "AccessPolicy", "Gate", "NetAddress"]),
         .executableTarget(name: "mailgate", dependencies: [
-            "NetAddress", "ProxyProtocol", "AccessPolicy", "Gate", "Control",
+            "NetAddress", "ProxyProtocol", "AccessPolicy", "Gate", "Control", "Console",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -53,6 +57,8 @@ let package = Package(
             "AccessPolicy", "NetAddress",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Control", "AccessPolicy", "Gate", "NetAddress"],
+                    exclude: ["Goldens"]),
         .testTarget(name: "GateTests", dependencies: [
             "Gate", "AccessPolicy", "ProxyProtocol", "NetAddress",
             .product(name: "NIOCore", package: "swift-nio"),

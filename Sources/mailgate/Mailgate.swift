@@ -14,7 +14,7 @@ struct Mailgate: AsyncParsableCommand {
             """,
         version: MailgateVersion.current,
         subcommands: [
-            Serve.self, Check.self, Explain.self, WhitelistCommand.self, BlacklistCommand.self, Demo.self,
+            Serve.self, Check.self, Explain.self, WhitelistCommand.self, BlacklistCommand.self, Demo.self, Tui.self,
         ]
     )
 

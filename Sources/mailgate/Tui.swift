@@ -1,0 +1,49 @@
+import ArgumentParser
+import Console
+import Foundation
+
+/// `mailgate tui`: the ncurses console (DESIGN §6a, §7).
+struct Tui: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tui",
+        abstract: "The console: live connections and rejects, whitelist and blacklist editor, the TCP Proxy warning.",
+        discussion: "Keys:\n" + KeyActions.all.map { "  \($0.keyLabel.padding(toLength: 10, withPad: " ", startingAt: 0)) \($0.description)" }
+            .joined(separator: "\n"))
+
+    @Option(help: ArgumentHelp("The daemon's control socket.", valueName: "PATH"))
+    var socket: String = "/run/mailgate/control.sock"
+
+    @Option(help: ArgumentHelp("A theme name (default, light, high-contrast, mono) or a .theme file. NO_COLOR forces mono.",
+                               valueName: "NAME|PATH"))
+    var theme: String?
+
+    @Flag(help: "Hide and disable every action that changes anything.")
+    var readonly = false
+
+    @Flag(help: "Enable the mouse (wheel scrolls).")
+    var mouse = false
+
+    @Flag(help: "Show built-in sample data with a pretend daemon, to look at the console without a gate.")
+    var fixture = false
+
+    func run() throws {
+        let chosen: Theme
+        do { chosen = try Theme.load(theme) } catch {
+            Terminal.printError("\(error)")
+            throw ExitCode(1)
+        }
+        guard fixture else {
+            Terminal.printError("""
+                the live console is not wired to the control API yet (socket \(socket) was not contacted).
+                Run `mailgate tui --fixture` to see the console over sample data.
+                """)
+            throw ExitCode(1)
+        }
+        do {
+            try ConsoleApp.runFixture(theme: chosen, readonly: readonly, mouse: mouse)
+        } catch {
+            Terminal.printError("\(error)")
+            throw ExitCode(1)
+        }
+    }
+}
