@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Console
 
@@ -63,7 +64,8 @@ struct TCPProxyDialogTests {
     @Test func theDialogStatesScopeEvidenceAndRevertInWords() {
         var s = onLB2()
         s.press(.character("p"))
-        let text = s.screen(120, 40).textLines.joined(separator: " ")
+        // The dialog's words with its border and the wrapping taken out.
+        let text = s.screen(120, 40).textLines.joined(separator: " ").replacingOccurrences(of: "│", with: " ")
             .split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
         #expect(text.contains("only connections from 203.0.113.8 on imap, pop3 will need a PROXY header; everyone else is unaffected"))
         #expect(text.contains("12 direct connections from 203.0.113.8 would be REFUSED"))

@@ -22,22 +22,21 @@ extension ConsoleModel {
         guard let action = KeyActions.action(for: key, in: view, readonly: readonly, changePending: pendingChange != nil) else {
             return []
         }
-        return perform(action.id)
+        return perform(action.id, key: key)
     }
 
-    mutating func perform(_ id: KeyAction.ID) -> [ConsoleCommand] {
+    mutating func perform(_ id: KeyAction.ID, key: Key) -> [ConsoleCommand] {
+        let backwards = [Key.character("k"), .up, .pageUp, .character("g"), .home].contains(key)
         switch id {
         case .help:
             if view == .help { view = viewBeforeHelp } else { viewBeforeHelp = view; view = .help }
         case .nextView: view = view.next
         case .previousView: view = view.previous
-        case .showView(let target): view = target
-        case .down: moveSelection(by: 1)
-        case .up: moveSelection(by: -1)
-        case .pageDown: moveSelection(by: pageSize)
-        case .pageUp: moveSelection(by: -pageSize)
-        case .top: selection[view] = 0
-        case .bottom: selection[view] = max(0, rowCount(view) - 1)
+        case .showView:
+            if case .character(let c) = key, let n = Int(String(c)), let target = ConsoleView(rawValue: n) { view = target }
+        case .move: moveSelection(by: backwards ? -1 : 1)
+        case .page: moveSelection(by: backwards ? -pageSize : pageSize)
+        case .jump: selection[view] = backwards ? 0 : max(0, rowCount(view) - 1)
         case .filter: editingFilter = true
         case .new:
             guard let kind = view.list else { return [] }

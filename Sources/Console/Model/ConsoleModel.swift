@@ -178,7 +178,7 @@ public struct ConsoleModel: Hashable, Sendable {
         case .rejects: return visibleRejects.count
         case .whitelist: return visibleEntries(.whitelist).count
         case .blacklist: return visibleEntries(.blacklist).count
-        case .help: return 0
+        case .help: return KeyActions.available(readonly: readonly).count
         }
     }
 

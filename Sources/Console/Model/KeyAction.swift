@@ -2,8 +2,9 @@
 /// the footer, the Help view, the README's key list and `--readonly`.
 public struct KeyAction: Hashable, Sendable {
     public enum ID: Hashable, Sendable {
-        case help, nextView, previousView, showView(ConsoleView)
-        case down, up, pageDown, pageUp, top, bottom
+        case help, nextView, previousView, showView
+        /// j/k/arrows: one row; PgDn/PgUp: a page; g/G/Home/End: first or last row.
+        case move, page, jump
         case filter, new, edit, delete, toggleTCPProxy
         case confirmChange, undoChange, pause, quit, cancel
     }
@@ -50,6 +51,9 @@ public struct KeyAction: Hashable, Sendable {
 
     public var scopeWords: String {
         guard let scope else { return "everywhere" }
+        if scope == KeyActions.scrolling { return "every list" }
+        if scope == KeyActions.tables { return "tables" }
+        if scope == KeyActions.lists { return "White/Blacklist" }
         return ConsoleView.allCases.filter(scope.contains).map(\.title).joined(separator: ", ")
     }
 }
@@ -58,21 +62,19 @@ public struct KeyAction: Hashable, Sendable {
 public enum KeyActions {
     static let lists: Set<ConsoleView> = [.whitelist, .blacklist]
     static let tables: Set<ConsoleView> = [.connections, .rejects, .whitelist, .blacklist]
+    static let scrolling: Set<ConsoleView> = tables.union([.help])
 
     public static let all: [KeyAction] = [
         KeyAction(.help, [.character("?"), .function(1)], "?/F1", "Help", "Show this help (press again to go back)"),
         KeyAction(.nextView, [.tab], "Tab", "Next", "Next view", inFooter: false),
         KeyAction(.previousView, [.backTab], "Shift-Tab", "Prev", "Previous view", inFooter: false),
-        KeyAction(.showView(.connections), [.character("1")], "1", "Conns", "Connections view", inFooter: false),
-        KeyAction(.showView(.rejects), [.character("2")], "2", "Rejects", "Rejects view", inFooter: false),
-        KeyAction(.showView(.whitelist), [.character("3")], "3", "Whitelist", "Whitelist view", inFooter: false),
-        KeyAction(.showView(.blacklist), [.character("4")], "4", "Blacklist", "Blacklist view", inFooter: false),
-        KeyAction(.down, [.character("j"), .down], "j/↓", "Down", "Select the next row", scope: tables, inFooter: false),
-        KeyAction(.up, [.character("k"), .up], "k/↑", "Up", "Select the previous row", scope: tables, inFooter: false),
-        KeyAction(.pageDown, [.pageDown], "PgDn", "Page down", "Move a page down", scope: tables, inFooter: false),
-        KeyAction(.pageUp, [.pageUp], "PgUp", "Page up", "Move a page up", scope: tables, inFooter: false),
-        KeyAction(.top, [.character("g"), .home], "g/Home", "Top", "Select the first row", scope: tables, inFooter: false),
-        KeyAction(.bottom, [.character("G"), .end], "G/End", "Bottom", "Select the last row", scope: tables, inFooter: false),
+        KeyAction(.showView, [.character("1"), .character("2"), .character("3"), .character("4")], "1-4", "Views",
+                  "Connections, Rejects, Whitelist, Blacklist view", inFooter: false),
+        KeyAction(.move, [.character("j"), .down, .character("k"), .up], "j/k", "Move",
+                  "Select the next / previous row", scope: scrolling, inFooter: false),
+        KeyAction(.page, [.pageDown, .pageUp], "PgDn/PgUp", "Page", "Move a page down / up", scope: scrolling, inFooter: false),
+        KeyAction(.jump, [.character("g"), .home, .character("G"), .end], "g/G", "Ends",
+                  "Select the first / last row", scope: scrolling, inFooter: false),
         KeyAction(.filter, [.character("/")], "/", "Filter", "Filter the rows (Enter keeps it, Esc clears it)", scope: tables),
         KeyAction(.new, [.character("n")], "n", "New", "Add an entry (a form that checks as you type)",
                   scope: lists, changesState: true),
@@ -108,6 +110,17 @@ public enum KeyActions {
     public static func footer(for view: ConsoleView, readonly: Bool, changePending: Bool) -> [KeyAction] {
         available(readonly: readonly).filter {
             $0.inFooter && $0.applies(in: view) && ($0.condition == .always || changePending)
+        }
+    }
+
+    /// Which footer actions stay when the line is too short: the pending change's keys,
+    /// then Help and Quit, then the rest in table order.
+    static func footerRank(_ action: KeyAction) -> Int {
+        switch action.id {
+        case .confirmChange, .undoChange: 0
+        case .help, .quit: 1
+        case .toggleTCPProxy: 2
+        default: 3
         }
     }
 

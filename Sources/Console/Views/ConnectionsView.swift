@@ -6,12 +6,12 @@ struct ConnectionsView {
     var model: ConsoleModel
 
     static let columns = [
-        TableColumn("Service", min: 6, width: 8, keep: 9),
-        TableColumn("Peer", min: 15, width: 22, keep: 8),
-        TableColumn("Real client", min: 15, width: 22, keep: 7),
-        TableColumn("Entry", min: 10, width: 18, flexible: true, keep: 4),
+        TableColumn("Service", min: 7, width: 8, keep: 9),
+        TableColumn("Peer", min: 18, width: 24, keep: 8),
+        TableColumn("Real client", min: 18, width: 24, keep: 7),
+        TableColumn("Entry", min: 11, width: 18, flexible: true, keep: 4),
         TableColumn("Age", min: 6, width: 7, alignRight: true, keep: 6),
-        TableColumn("Bytes in/out", min: 11, width: 13, alignRight: true, keep: 3),
+        TableColumn("In/out", min: 10, width: 12, alignRight: true, keep: 3),
     ]
 
     func row(_ c: ConnectionSnapshot) -> TableRow {
@@ -20,7 +20,7 @@ struct ConnectionsView {
         case .awaitingHeader: "⧗ waiting"
         case .relayingDirect: "— direct"
         }
-        let entry = c.entrySource.map { source in c.entryID.map { "\(source) \($0)" } ?? source } ?? "—"
+        let entry = c.entrySource ?? "— none"
         return .data([c.service, "\(c.peer)", real, entry, Formatting.age(model.now.timeIntervalSince(c.started)),
                       "\(Formatting.bytes(c.bytesFromClient))/\(Formatting.bytes(c.bytesToClient))"],
                      roles: [nil, nil, c.state == .awaitingHeader ? .warning : nil, .dim])

@@ -3,9 +3,9 @@ struct HelpView {
     var model: ConsoleModel
 
     static let columns = [
-        TableColumn("Keys", min: 9, width: 12, keep: 9),
+        TableColumn("Keys", min: 12, width: 13, keep: 9),
         TableColumn("Action", min: 30, width: 60, flexible: true, keep: 8),
-        TableColumn("Where", min: 10, width: 24, keep: 5),
+        TableColumn("Where", min: 10, width: 16, keep: 5),
     ]
 
     func render(into buffer: inout CellBuffer, _ rect: Rect) {
@@ -18,9 +18,9 @@ struct HelpView {
             return .data([action.keys.map(\.label).joined(separator: " "), what, action.scopeWords],
                          roles: [.footerKey, nil, .dim])
         }
-        Table(columns: Self.columns, rows: rows, selected: nil)
+        Table(columns: Self.columns, rows: rows, selected: model.selectedRow(.help))
             .render(into: &buffer, Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 2))
-        buffer.write("⚠ asks first. States are shown in words or glyphs as well as colour. ? or Esc goes back.",
+        buffer.write("⚠ asks first · states have words or glyphs, not colour alone · ?/Esc: back",
                      x: rect.x, y: rect.maxY - 1, role: .dim, maxX: rect.maxX)
     }
 }

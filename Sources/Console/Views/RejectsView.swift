@@ -6,10 +6,10 @@ struct RejectsView {
     var model: ConsoleModel
 
     static let columns = [
-        TableColumn("Last", min: 6, width: 8, alignRight: true, keep: 6),
+        TableColumn("Ago", min: 6, width: 7, alignRight: true, keep: 6),
         TableColumn("Source", min: 15, width: 24, keep: 9),
-        TableColumn("Reason", min: 22, width: 36, keep: 8),
-        TableColumn("Services", min: 8, width: 14, flexible: true, keep: 3),
+        TableColumn("Reason", min: 36, width: 36, keep: 8),
+        TableColumn("Services", min: 6, width: 14, flexible: true, keep: 3),
         TableColumn("Count", min: 5, width: 7, alignRight: true, keep: 7),
         TableColumn("/min", min: 4, width: 5, alignRight: true, keep: 5),
     ]
@@ -21,7 +21,7 @@ struct RejectsView {
         if model.paused { title += " (paused: \(model.heldEvents.count) new held)" }
         ViewTitle(text: title, filter: model.filter(for: .rejects), editing: model.editingFilter).render(into: &buffer, rect)
         var rows: [TableRow] = rejects.map { r in
-            .data([Formatting.age(model.now.timeIntervalSince(r.lastSeen)) + " ago", r.source, "✗ " + r.reason.rawValue,
+            .data([Formatting.age(model.now.timeIntervalSince(r.lastSeen)), r.source, "✗ " + r.reason.rawValue,
                    r.services.joined(separator: ","), Formatting.count(r.count), "\(r.perMinute(now: model.now))"],
                   roles: [.dim, nil, .bad])
         }

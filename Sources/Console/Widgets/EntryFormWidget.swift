@@ -7,7 +7,7 @@ struct EntryFormWidget {
         let width = min(78, area.width - 2)
         let rect = area.centred(width: width, height: 14)
         let inner = DialogFrame(title: form.title, body: .dialog, titleRole: .dialogTitle).render(into: &buffer, rect)
-        let labelWidth = 13
+        let labelWidth = 15
         let fieldWidth = min(30, inner.width - labelWidth - 12)
         for (row, field) in EntryForm.Field.allCases.enumerated() {
             let y = inner.y + 1 + row

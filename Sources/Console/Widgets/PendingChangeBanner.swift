@@ -9,8 +9,8 @@ struct PendingChangeBanner {
         buffer.fill(Rect(x: 0, y: y, width: width, height: 1), role: .banner)
         let left = change.deadline.timeIntervalSince(model.now)
         let when = left > 0 ? "reverts in \(Formatting.countdown(left))" : "reverting now"
-        let keys = model.readonly ? "unless someone confirms it" : "unless you press c (u undoes it now)"
-        let text = " ⚠ PENDING: \(change.summary) — \(when) \(keys)"
+        let keys = model.readonly ? "unless confirmed" : "unless you press c (u: undo now)"
+        let text = " ⚠ PENDING, \(when) \(keys) │ \(change.summary)"
         buffer.write(text, x: 0, y: y, role: .banner, attributes: [.bold], maxX: width)
     }
 }

@@ -44,7 +44,7 @@ struct TCPProxyWarningWidget {
             }
         }
         let hint = dialog.hint ?? "Enter or Esc cancels. Enter never enables."
-        let rect = area.centred(width: width, height: lines.count + 6)
+        let rect = area.centred(width: width, height: lines.count + 5)
         let frame = DialogFrame(title: "⚠ WARNING: enable TCP Proxy for \(dialog.entry.source)?", body: .danger, titleRole: .dangerTitle)
         let inner = frame.render(into: &buffer, rect)
         for (i, line) in lines.enumerated() { buffer.write(line, x: inner.x, y: inner.y + i, role: .danger) }

@@ -46,19 +46,31 @@ public struct Table {
             let drop = shown.min { columns[$0].keep < columns[$1].keep || (columns[$0].keep == columns[$1].keep && $0 > $1) }!
             shown.removeAll { $0 == drop }
         }
+        // Columns with keep ≤ 2 are extras: shown only when every column gets its preferred width.
+        while need(\.width) > total, let extra = shown.filter({ columns[$0].keep <= 2 }).min(by: { columns[$0].keep < columns[$1].keep }) {
+            shown.removeAll { $0 == extra }
+        }
         var widths = Array(repeating: 0, count: columns.count)
         for i in shown { widths[i] = columns[i].minWidth }
         var spare = total - need(\.minWidth)
-        // Grow towards the preferred widths, in column order.
-        for i in shown where spare > 0 {
-            let grow = min(spare, columns[i].width - widths[i])
-            if grow > 0 { widths[i] += grow; spare -= grow }
+        // Grow towards the preferred widths in proportion to what each lacks.
+        let lacking = shown.reduce(0) { $0 + columns[$1].width - columns[$1].minWidth }
+        if spare > 0, lacking > 0 {
+            let budget = min(spare, lacking)
+            for i in shown {
+                let grow = budget * (columns[i].width - columns[i].minWidth) / lacking
+                widths[i] += grow
+                spare -= grow
+            }
+            for i in shown.sorted(by: { columns[$0].width - widths[$0] > columns[$1].width - widths[$1] }) where spare > 0 && widths[i] < columns[i].width {
+                widths[i] += 1
+                spare -= 1
+            }
         }
         let flexible = shown.filter { columns[$0].flexible }
         if spare > 0, !flexible.isEmpty {
             for (n, i) in flexible.enumerated() {
-                let share = spare / flexible.count + (n < spare % flexible.count ? 1 : 0)
-                widths[i] += share
+                widths[i] += spare / flexible.count + (n < spare % flexible.count ? 1 : 0)
             }
         }
         if shown.count == 1 { widths[shown[0]] = min(widths[shown[0]], total) }

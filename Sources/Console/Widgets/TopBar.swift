@@ -7,16 +7,25 @@ struct TopBar {
 
     func render(into buffer: inout CellBuffer, width: Int) {
         buffer.fill(Rect(x: 0, y: 0, width: width, height: 1), role: .topBar)
-        var parts = [" mailgate"]
+        // (priority, text): the most important parts stay when the line is short.
+        var parts: [(Int, String)] = [(0, " mailgate"), (1, linkWords)]
         if let status = model.status {
-            parts.append("daemon \(status.version) up \(Formatting.age(status.uptimeSeconds))")
-        }
-        parts.append(linkWords)
-        if let counts = model.status?.connections {
-            parts.append("open \(counts.open) · accepted \(Formatting.count(counts.acceptedTotal)) · rejected \(Formatting.count(counts.rejectedTotal))")
+            parts.append((5, "daemon \(status.version) up \(Formatting.age(status.uptimeSeconds))"))
+            let c = status.connections
+            parts.append((2, "open \(c.open)"))
+            parts.append((3, "rejected \(Formatting.count(c.rejectedTotal))"))
+            parts.append((4, "accepted \(Formatting.count(c.acceptedTotal))"))
         }
         let right = (model.paused ? "‖ PAUSED" : "▶ live") + "  " + Formatting.clock(model.now) + " "
-        buffer.write(parts.joined(separator: " │ "), x: 0, y: 0, role: .topBar, maxX: width - right.cellWidth - 1)
+        let room = width - right.cellWidth - 1
+        var kept: Set<Int> = []
+        for (index, _) in parts.enumerated().sorted(by: { $0.element.0 < $1.element.0 }) {
+            let candidate = kept.union([index])
+            let text = parts.indices.filter(candidate.contains).map { parts[$0].1 }.joined(separator: " │ ")
+            if text.cellWidth <= room { kept = candidate }
+        }
+        let left = parts.indices.filter(kept.contains).map { parts[$0].1 }.joined(separator: " │ ")
+        buffer.write(left, x: 0, y: 0, role: .topBar, maxX: room)
         buffer.write(right, x: width - right.cellWidth, y: 0, role: .topBar, attributes: model.paused ? [.bold] : [])
 
         guard let listeners = model.status?.listeners, !listeners.isEmpty else {
