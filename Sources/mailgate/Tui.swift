@@ -26,6 +26,15 @@ struct Tui: ParsableCommand {
     @Flag(help: "Show built-in sample data with a pretend daemon, to look at the console without a gate.")
     var fixture = false
 
+    @Flag(help: .hidden) var printKeysMarkdown = false
+
+    func validate() throws {
+        if printKeysMarkdown {
+            print(KeyActions.markdown(), terminator: "")
+            throw ExitCode.success
+        }
+    }
+
     func run() throws {
         let chosen: Theme
         do { chosen = try Theme.load(theme) } catch {

@@ -77,6 +77,20 @@ struct GoldenScreenTests {
         Golden.check("rejects-filter", s.screen(80, 24))
     }
 
+    @Test func daemonUnreachableIsExplainedWithTheFix() {
+        var s = Scenario()
+        s.model.apply(link: .failed(problem: "no control socket at /run/mailgate/control.sock",
+                                    fix: "Is the daemon running? Start it with `mailgate serve`, or give --socket PATH."))
+        Golden.check("link-failed", s.screen(80, 24))
+    }
+
+    @Test func reconnectingIsShownInTheTopBar() {
+        var s = Scenario()
+        s.model.apply(link: .reconnecting(attempt: 3, reason: "daemon restarted"))
+        s.press(.character(" "))
+        Golden.check("link-reconnecting-paused", s.screen(80, 24))
+    }
+
     @Test func terminalTooSmall() {
         let s = Scenario()
         Golden.check("too-small", s.screen(60, 20))

@@ -57,7 +57,7 @@ public struct Theme: Hashable, Sendable {
         public let file: String
         public let line: Int
         public let message: String
-        public var description: String { "\(file):\(line): \(message)" }
+        public var description: String { line > 0 ? "\(file):\(line): \(message)" : "theme \(file): \(message)" }
     }
 
     /// Parses the theme format: `role  foreground  background  [attribute,…]`, `#` comments.
