@@ -16,7 +16,11 @@ struct TopBar {
             parts.append((3, "rejected \(Formatting.count(c.rejectedTotal))"))
             parts.append((4, "accepted \(Formatting.count(c.acceptedTotal))"))
         }
-        let right = (model.paused ? "‖ PAUSED" : "▶ live") + "  " + Formatting.clock(model.now) + " "
+        let live: String = switch model.link {
+        case .connected, .fixture: "▶ live"
+        default: "◌ not live"
+        }
+        let right = (model.paused ? "‖ PAUSED" : live) + "  " + Formatting.clock(model.now) + " "
         let room = width - right.cellWidth - 1
         var kept: Set<Int> = []
         for (index, _) in parts.enumerated().sorted(by: { $0.element.0 < $1.element.0 }) {
