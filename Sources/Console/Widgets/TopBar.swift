@@ -22,8 +22,9 @@ struct TopBar {
         }
         let right = (model.paused ? "‖ PAUSED" : live) + "  " + Formatting.clock(model.now) + " "
         let room = width - right.cellWidth - 1
-        var kept: Set<Int> = []
-        for (index, _) in parts.enumerated().sorted(by: { $0.element.0 < $1.element.0 }) {
+        // The name and the link state always show (cut if need be); the rest only if it fits.
+        var kept = Set(parts.indices.filter { parts[$0].0 <= 1 })
+        for (index, _) in parts.enumerated().sorted(by: { $0.element.0 < $1.element.0 }) where !kept.contains(index) {
             let candidate = kept.union([index])
             let text = parts.indices.filter(candidate.contains).map { parts[$0].1 }.joined(separator: " │ ")
             if text.cellWidth <= room { kept = candidate }
