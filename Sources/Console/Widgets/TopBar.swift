@@ -30,7 +30,7 @@ struct TopBar {
             if text.cellWidth <= room { kept = candidate }
         }
         let left = parts.indices.filter(kept.contains).map { parts[$0].1 }.joined(separator: " │ ")
-        buffer.write(left, x: 0, y: 0, role: .topBar, maxX: room)
+        buffer.write(left.truncated(to: room), x: 0, y: 0, role: .topBar, maxX: room)
         buffer.write(right, x: width - right.cellWidth, y: 0, role: .topBar, attributes: model.paused ? [.bold] : [])
 
         guard let listeners = model.status?.listeners, !listeners.isEmpty else {
