@@ -121,6 +121,11 @@ public struct ConsoleModel: Hashable, Sendable {
         pendingChange = change?.state == .pending ? change : nil
     }
 
+    /// The answer to a write: the pending change when it turned `tcp_proxy` on.
+    public mutating func apply(write response: EntryWriteResponse) {
+        if let change = response.pendingChange { apply(pendingChange: change) }
+    }
+
     /// A refused or failed request, in the daemon's words.
     public mutating func apply(error message: String) {
         notice = Notice(text: message, isError: true)
