@@ -36,7 +36,7 @@ public enum ConsoleScreen {
         let area = Rect(x: 0, y: 1, width: width, height: height - 2)
         switch model.overlay {
         case .confirm(let dialog)?: ConfirmDialogWidget(dialog: dialog).render(into: &buffer, in: area)
-        case .tcpProxyWarning(let dialog)?: TCPProxyWarningWidget(dialog: dialog, readonly: model.readonly).render(into: &buffer, in: area)
+        case .tcpProxyWarning(let dialog)?: TCPProxyWarningWidget(dialog: dialog).render(into: &buffer, in: area)
         case .form(let form)?: EntryFormWidget(form: form).render(into: &buffer, in: area)
         case nil: break
         }

@@ -2,7 +2,6 @@
 /// and the auto-revert in words; Cancel has focus; `E` is the only way to enable.
 struct TCPProxyWarningWidget {
     var dialog: TCPProxyWarningDialog
-    var readonly: Bool
 
     /// The body, one paragraph a string; "" is a blank line, "•" starts a bullet.
     var paragraphs: [String] {
