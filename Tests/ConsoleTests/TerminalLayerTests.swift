@@ -25,6 +25,19 @@ struct TerminalLayerTests {
         #expect(narrow.reduce(0, +) + narrow.filter { $0 > 0 }.count - 1 <= 60)
     }
 
+    @Test func aLongTableScrollsToKeepTheSelectionVisible() {
+        let rows: [TableRow] = (0..<30).map { .data(["row \($0)"]) }
+        var buffer = CellBuffer(width: 20, height: 10)
+        Table(columns: [TableColumn("Name", min: 5, width: 10)], rows: rows, selected: 29)
+            .render(into: &buffer, buffer.bounds)
+        #expect(buffer.textLines[9].hasPrefix("▶ row 29"))
+        #expect(buffer.textLines[1].hasPrefix("  row 21"))
+        var top = CellBuffer(width: 20, height: 10)
+        Table(columns: [TableColumn("Name", min: 5, width: 10)], rows: rows, selected: 0).render(into: &top, top.bounds)
+        #expect(top.textLines[1].hasPrefix("▶ row 0"))
+        #expect(top.textLines[9].contains("more"))
+    }
+
     @Test func builtInThemesParseAndEqualTheFilesInThemes() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         for name in BuiltinThemes.names {
