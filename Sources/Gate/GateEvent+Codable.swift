@@ -96,22 +96,3 @@ extension ConnectionSnapshot: Codable {
         try c.encode(bytesToClient, forKey: .bytesToClient)
     }
 }
-
-extension ConnectionSnapshot {
-    /// Memberwise, public so API clients and console fixtures can build snapshots.
-    public init(id: ConnectionID, service: String, listener: String, peer: SocketEndpoint, realClient: SocketEndpoint?,
-                entryID: String?, entrySource: String?, state: ConnectionState, started: Date,
-                bytesFromClient: UInt64, bytesToClient: UInt64) {
-        self.id = id
-        self.service = service
-        self.listener = listener
-        self.peer = peer
-        self.realClient = realClient
-        self.entryID = entryID
-        self.entrySource = entrySource
-        self.state = state
-        self.started = started
-        self.bytesFromClient = bytesFromClient
-        self.bytesToClient = bytesToClient
-    }
-}
