@@ -37,6 +37,12 @@ public enum IPAddress: Hashable, Sendable {
 
     /// Builds an address from 4 (IPv4) or 16 (IPv6) bytes in network order.
     public init?<C: Collection>(bytes: C) where C.Element == UInt8 {
+        self.init(bytes: ArraySlice(bytes))
+    }
+
+    /// The same for the common case, not generic: generic code is not specialised across
+    /// modules, and the PROXY decoder calls this per header.
+    public init?(bytes: ArraySlice<UInt8>) {
         switch bytes.count {
         case 4:
             self = .v4(bytes.reduce(0) { $0 << 8 | UInt32($1) })
@@ -50,31 +56,47 @@ public enum IPAddress: Hashable, Sendable {
     /// Parses dotted-quad IPv4 or textual IPv6 (with `::` and an embedded IPv4 tail).
     /// Brackets are not accepted here; see `SocketEndpoint` for `[v6]:port`.
     public init?(_ text: some StringProtocol) {
-        if let v4 = IPAddress.parseV4(Substring(text)) {
+        self.init(Substring(text))
+    }
+
+    /// The same, not generic (see `init?(bytes:)`).
+    public init?(_ text: Substring) {
+        if let v4 = IPAddress.parseV4(text) {
             self = .v4(v4)
-        } else if let v6 = IPAddress.parseV6(Substring(text)) {
+        } else if let v6 = IPAddress.parseV6(text) {
             self = .v6(v6)
         } else {
             return nil
         }
     }
 
+    /// Four decimal octets 0–255, no leading zeros; read byte by byte (this runs for every
+    /// PROXY v1 header, so no splitting into strings).
     static func parseV4(_ text: Substring) -> UInt32? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
         var value: UInt32 = 0
-        for part in parts {
-            guard let octet = parseDecimalOctet(part) else { return nil }
-            value = value << 8 | UInt32(octet)
+        var octet: UInt32 = 0
+        var digits = 0
+        var dots = 0
+        var leadingZero = false
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if leadingZero { return nil }
+                if digits == 0 && byte == UInt8(ascii: "0") { leadingZero = true }
+                octet = octet * 10 + UInt32(byte - UInt8(ascii: "0"))
+                digits += 1
+                if digits > 3 || octet > 255 { return nil }
+            case UInt8(ascii: "."):
+                guard digits > 0, dots < 3 else { return nil }
+                value = value << 8 | octet
+                (octet, digits, leadingZero) = (0, 0, false)
+                dots += 1
+            default:
+                return nil
+            }
         }
-        return value
-    }
-
-    private static func parseDecimalOctet(_ text: Substring) -> UInt8? {
-        let utf8 = text.utf8
-        guard (1...3).contains(utf8.count), utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-        if utf8.count > 1 && utf8.first == 0x30 { return nil }  // leading zero
-        return UInt8(text)
+        guard dots == 3, digits > 0 else { return nil }
+        return value << 8 | octet
     }
 
     static func parseV6(_ text: Substring) -> UInt128? {
