@@ -15,6 +15,8 @@ struct GateRunner {
 
     /// `alongside` runs while the gate serves and is cancelled when it stops.
     func run(alongside: @escaping @Sendable (Gate) async -> Void = { _ in }) async throws {
+        // Taken over before anything listens: a SIGTERM right after the ports open must drain, not kill.
+        let signals = SignalStream.make([SIGHUP, SIGTERM, SIGINT])
         let services = configuration.serviceNames
         let prometheus = PrometheusCollectorRegistry()
         let gate = Gate(configuration: configuration, policy: AccessPolicy(lists: lists, services: services), logger: logger,
@@ -49,7 +51,7 @@ struct GateRunner {
         watcher.start()
         let companion = Task { await alongside(gate) }
 
-        for await signal in SignalStream.make([SIGHUP, SIGTERM, SIGINT]) {
+        for await signal in signals {
             if signal == SIGHUP {
                 store.reload(trigger: "SIGHUP")
                 continue
