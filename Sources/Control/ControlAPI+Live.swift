@@ -11,12 +11,19 @@ import Prometheus
 extension ControlAPI {
     func status(_ request: Request, _ context: ControlContext) async throws -> Response {
         let snapshot = gate.registry.snapshot()
-        var listeners: [StatusResponse.Listener] = []
-        for listener in configuration.listeners {
-            listeners.append(.init(service: listener.service, listen: listener.listen.map(\.description),
-                                   upstream: listener.upstream.description, upstreamProxy: listener.upstreamProxy.rawValue,
-                                   protocol: listener.replyProtocol.rawValue,
-                                   upstreamReachable: await Self.reachable(listener.upstream)))
+        // Upstreams are probed together, so a dead one costs one timeout, not one each.
+        let reachability = await withTaskGroup(of: (Int, Bool).self) { group in
+            for (index, listener) in configuration.listeners.enumerated() {
+                group.addTask { (index, await Self.reachable(listener.upstream)) }
+            }
+            var results: [Int: Bool] = [:]
+            for await (index, up) in group { results[index] = up }
+            return results
+        }
+        let listeners = configuration.listeners.enumerated().map { index, listener in
+            StatusResponse.Listener(service: listener.service, listen: listener.listen.map(\.description),
+                                    upstream: listener.upstream.description, upstreamProxy: listener.upstreamProxy.rawValue,
+                                    protocol: listener.replyProtocol.rawValue, upstreamReachable: reachability[index])
         }
         let counts = StatusResponse.Counts(
             open: snapshot.count,

@@ -32,6 +32,9 @@ public final class ControlServer: Sendable {
 
     public var socketPath: String { api.configuration.control.socket }
 
+    /// Serialises the umask change of servers starting in the same process (tests start many).
+    static let umaskSection = SerialSection()
+
     public func start() async throws(StartError) {
         let control = api.configuration.control
         var groupID: gid_t?
@@ -51,7 +54,8 @@ public final class ControlServer: Sendable {
         let app = Application(router: router, configuration: .init(address: .unixDomainSocket(path: control.socket)),
                               onServerRunning: { _ in readySignal.yield(nil) }, logger: serverLogger)
         let group = ServiceGroup(configuration: .init(services: [app], logger: serverLogger))
-        // 0660: the umask is process-wide, so it is set only around the bind.
+        // 0660: the umask is process-wide, so it is set only around the bind, one server at a time.
+        await Self.umaskSection.acquire()
         let previousMask = umask(0o117)
         let task = Task {
             do {
@@ -64,6 +68,7 @@ public final class ControlServer: Sendable {
         var iterator = ready.makeAsyncIterator()
         let failure = await iterator.next() ?? "the control server did not start"
         umask(previousMask)
+        await Self.umaskSection.release()
         if let failure {
             task.cancel()
             socketGuard.release()
@@ -86,5 +91,23 @@ public final class ControlServer: Sendable {
         await group?.triggerGracefulShutdown()
         await task?.value
         socketGuard.release()
+    }
+}
+
+/// An async mutual-exclusion section (a Mutex cannot be held across the bind's await).
+actor SerialSection {
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func acquire() async {
+        if !busy {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
     }
 }

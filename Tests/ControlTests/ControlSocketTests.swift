@@ -24,6 +24,28 @@ import Testing
         }
     }
 
+    @Test func theSocketIsGivenToTheConfiguredGroupWhichMustExist() async throws {
+        try await withControl { f in
+            var configuration = f.configuration
+            configuration.control.socket = f.folder + "/other.sock"
+            configuration.control.group = "root"
+            let api = ControlAPI(configuration: configuration, store: f.store, gate: f.gate.state, version: "test",
+                                 prometheus: f.server.api.prometheus)
+            let server = ControlServer(api: api, logger: Logger(label: "grouped"))
+            try await server.start()
+            let attributes = try FileManager.default.attributesOfItem(atPath: configuration.control.socket)
+            #expect((attributes[.groupOwnerAccountID] as? NSNumber)?.intValue == 0)
+            await server.stop()
+
+            configuration.control.group = "no-such-group-mailgate"
+            let refused = ControlServer(api: ControlAPI(configuration: configuration, store: f.store, gate: f.gate.state,
+                                                        version: "test", prometheus: f.server.api.prometheus),
+                                        logger: Logger(label: "refused"))
+            let error = await #expect(throws: ControlServer.StartError.self) { try await refused.start() }
+            #expect(error?.description.contains("does not exist") == true)
+        }
+    }
+
     @Test func aStaleSocketFileIsReplaced() async throws {
         try await withControl(beforeStart: { path in
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
