@@ -81,4 +81,17 @@ import Testing
             #expect(text.contains(#"mailgate_connections{state="relaying-direct"}"#))
         }
     }
+
+    @Test func metricsTimeTheProxyHeaderAndCountRelayedBytes() async throws {
+        try await withControl { f in
+            let flagged = try await f.connect(from: "127.0.0.3")
+            try await flagged.writeAndFlush(ByteBuffer(string: "PROXY TCP4 192.0.2.1 127.0.0.1 5555 143\r\n"))
+            try await f.eventually("the proxied connection") { f.gate.state.journal.recent().contains { $0.kind == .proxied } }
+            try await flagged.close()
+            try await f.eventually("the close recorded") { f.gate.state.journal.recent().contains { $0.kind == .closed } }
+            let text = String(decoding: try await f.send(.GET, "/metrics").body, as: UTF8.self)
+            #expect(text.contains(#"mailgate_proxy_header_wait_seconds_count{service="imap"} 1"#))
+            #expect(text.contains(#"mailgate_relayed_bytes_total{direction="from-client"} 41"#))
+        }
+    }
 }
