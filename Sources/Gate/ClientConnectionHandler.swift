@@ -78,7 +78,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             reject(reason, client: peer.address, entry: entry)
             return
         }
-        let initial: ConnectionState = decision.name == "direct" ? .relayingDirect : .awaitingHeader
+        let initial: ConnectionState
+        if case .requireProxyHeader = decision { initial = .awaitingHeader } else { initial = .relayingDirect }
         let admission = state.registry.admit(
             service: service, listener: listener.endpoint, peer: peer, state: initial,
             entry: decision.matchedEntry, limits: state.limits,
