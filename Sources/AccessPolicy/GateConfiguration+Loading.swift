@@ -42,7 +42,7 @@ extension GateConfiguration {
     private static func readControl(_ top: TOMLSection, folder: String) -> ControlConfiguration {
         var control = ControlConfiguration()
         guard let section = top.table("control", label: "[control]") else { return control }
-        section.rejectUnknownKeys(known: ["socket", "group", "revert_after"])
+        section.rejectUnknownKeys(known: ["socket", "group", "revert_after", "audit_log"])
         if let socket = section.string("socket", expected: "a file path string") {
             if socket.isEmpty {
                 section.report("socket is empty; name the control socket, e.g. \"/run/mailgate/control.sock\"", key: "socket")
@@ -55,6 +55,13 @@ extension GateConfiguration {
             else { control.group = group }
         }
         if let revertAfter = section.duration("revert_after") { control.revertAfter = revertAfter }
+        if let auditLog = section.string("audit_log", expected: "a file path string") {
+            if auditLog.isEmpty {
+                section.report("audit_log is empty; leave it out for audit.log beside the access file", key: "audit_log")
+            } else {
+                control.auditLog = resolve(auditLog, against: folder)
+            }
+        }
         return control
     }
 

@@ -10,9 +10,13 @@ public struct APIErrorBody: Codable, Sendable, Hashable {
     public struct Detail: Codable, Sendable, Hashable {
         public var code: String
         public var message: String
+        /// `revision-mismatch`: the current revision, to re-read and retry with.
+        public var revision: String?
+        /// `acknowledge-impact-required`: what enabling `tcp_proxy` would do.
+        public var impact: ImpactReport?
     }
     public var error: Detail
-    public init(code: String, message: String) { error = Detail(code: code, message: message) }
+    public init(code: String, message: String) { error = Detail(code: code, message: message, revision: nil, impact: nil) }
 }
 
 /// `GET /v1/status`.
@@ -156,8 +160,10 @@ public struct PendingChangeInfo: Codable, Sendable, Hashable {
     public var created: Date
     public var deadline: Date
     public var state: State
+    /// How it ended, in words (who confirmed it; what the revert did or why it had nothing to do).
+    public var outcome: String?
     enum CodingKeys: String, CodingKey {
-        case id, list, source, summary, by, created, deadline, state
+        case id, list, source, summary, by, created, deadline, state, outcome
         case entryID = "entry_id"
     }
 }
@@ -195,4 +201,14 @@ public struct AuditRecord: Codable, Sendable, Hashable {
         case time, user, uid, action, list, before, after, detail
         case entryID = "entry_id"
     }
+}
+
+/// `GET /v1/changes`: pending changes first, then recently confirmed or reverted ones.
+public struct ChangesResponse: Codable, Sendable, Hashable {
+    public var changes: [PendingChangeInfo]
+}
+
+/// `GET /v1/audit`: the newest records, oldest first.
+public struct AuditResponse: Codable, Sendable, Hashable {
+    public var records: [AuditRecord]
 }

@@ -160,6 +160,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
                 return
             }
             connection?.update(state: .relayingProxied, realClient: client)
+            if let connection {
+                state.metrics.recordHeaderWait(seconds: Date().timeIntervalSince(connection.started), service: service)
+            }
             state.record(GateEvent(kind: .proxied, connection: connection?.id, service: service, listener: listener.endpoint,
                                    peer: peer.address, realClient: client.address, entryID: connection?.entry?.entry.id))
             connectUpstream(context: context, client: client, destination: header.originalDestination ?? local)

@@ -40,9 +40,9 @@ struct AccessFileEdit {
             try Terminal.printJSON(entry)
         } else {
             let verb = removed ? "removed" : (before == nil ? "added" : "updated")
-            print("\(verb) \(kind.rawValue) entry \(entry.id) (\(entry.source)) in \(configuration.accessFile); "
-                  + "a running gate reloads it within a second")
+            print("\(verb) \(kind.rawValue) entry \(entry.id) (\(entry.source)) in \(configuration.accessFile)")
         }
+        Terminal.printWarning("edited \(configuration.accessFile) directly: a running daemon reloads it within a second (the API and its audit log are bypassed)")
     }
 }
 

@@ -42,6 +42,10 @@ enum Terminal {
         FileHandle.standardError.write(Data("mailgate: \(text)\n".utf8))
     }
 
+    static func printWarning(_ text: String) {
+        FileHandle.standardError.write(Data("mailgate: warning: \(text)\n".utf8))
+    }
+
     static func printProblems(_ problems: [ConfigurationProblem]) {
         let text = problems.map(\.description).joined(separator: "\n")
         FileHandle.standardError.write(Data((text + "\n").utf8))

@@ -1,8 +1,10 @@
 import AccessPolicy
 import ArgumentParser
+import Control
 import Foundation
 import Gate
 import Logging
+import Prometheus
 
 /// Runs a gate until SIGTERM or SIGINT: binds, watches the access file (SIGHUP reloads),
 /// then drains for the configured grace period. Shared by `serve` and `demo`.
@@ -13,28 +15,45 @@ struct GateRunner {
 
     /// `alongside` runs while the gate serves and is cancelled when it stops.
     func run(alongside: @escaping @Sendable (Gate) async -> Void = { _ in }) async throws {
+        // Taken over before anything listens: a SIGTERM right after the ports open must drain, not kill.
+        let signals = SignalStream.make([SIGHUP, SIGTERM, SIGINT])
         let services = configuration.serviceNames
-        let gate = Gate(configuration: configuration, policy: AccessPolicy(lists: lists, services: services), logger: logger)
+        let prometheus = PrometheusCollectorRegistry()
+        let gate = Gate(configuration: configuration, policy: AccessPolicy(lists: lists, services: services), logger: logger,
+                        metrics: .prometheus(prometheus))
+        let store: AccessStore
+        do {
+            store = try AccessStore(configuration: configuration, gate: gate.state, audit: AuditLog(path: configuration.auditLogPath))
+        } catch {
+            Terminal.printError("\(error)")
+            throw ExitCode(1)
+        }
+        let control = ControlServer(api: ControlAPI(configuration: configuration, store: store, gate: gate.state,
+                                                    version: MailgateVersion.current, prometheus: prometheus),
+                                    logger: logger)
+        do {
+            try await control.start()
+        } catch {
+            Terminal.printError("\(error)")
+            throw ExitCode(1)
+        }
         do {
             try await gate.start()
         } catch {
             Terminal.printError("\(error)")
+            await control.stop()
             await gate.shutdown(grace: .zero)
             throw ExitCode(1)
         }
-        logger.notice("mailgate \(MailgateVersion.current) serving \(configuration.listeners.count) listener(s); access file \(configuration.accessFile): \(Self.summary(lists))")
+        logger.notice("mailgate \(MailgateVersion.current) serving \(configuration.listeners.count) listener(s); access file \(configuration.accessFile): \(Self.summary(store.current.lists))")
 
-        let configuration = self.configuration
-        let watcher = AccessFileWatcher(path: configuration.accessFile, state: gate.state) {
-            let lists = try configuration.loadAccessLists()
-            return (AccessPolicy(lists: lists, services: services), Self.summary(lists))
-        }
+        let watcher = AccessFileWatcher(path: configuration.accessFile) { store.reload(trigger: "file changed") }
         watcher.start()
         let companion = Task { await alongside(gate) }
 
-        for await signal in SignalStream.make([SIGHUP, SIGTERM, SIGINT]) {
+        for await signal in signals {
             if signal == SIGHUP {
-                watcher.reload(trigger: "SIGHUP")
+                store.reload(trigger: "SIGHUP")
                 continue
             }
             logger.notice("stopping: no new connections; open ones have \(configuration.shutdownGrace.configText) to finish")
@@ -42,6 +61,8 @@ struct GateRunner {
         }
         companion.cancel()
         watcher.stop()
+        store.stop()
+        await control.stop()
         await gate.shutdown(grace: configuration.shutdownGrace)
         logger.notice("stopped")
     }

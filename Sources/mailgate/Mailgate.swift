@@ -14,7 +14,8 @@ struct Mailgate: AsyncParsableCommand {
             """,
         version: MailgateVersion.current,
         subcommands: [
-            Serve.self, Check.self, Explain.self, WhitelistCommand.self, BlacklistCommand.self, Demo.self, Tui.self,
+            Serve.self, Check.self, Explain.self, WhitelistCommand.self, BlacklistCommand.self,
+            Status.self, Connections.self, Events.self, Confirm.self, Revert.self, Demo.self, Tui.self,
         ]
     )
 

@@ -12,6 +12,7 @@ import NetAddress
             socket = "/run/mailgate/control.sock"
             group = "mailadmin"
             revert_after = "2m"
+            audit_log = "/var/log/mailgate/audit.log"
 
             [[listener]]
             service = "imap"
@@ -37,7 +38,8 @@ import NetAddress
         #expect(configuration.accessFile == "/etc/mailgate/lists/access.toml")
         #expect(configuration.shutdownGrace == .seconds(20))
         #expect(configuration.control == ControlConfiguration(socket: "/run/mailgate/control.sock", group: "mailadmin",
-                                                              revertAfter: .seconds(120)))
+                                                              revertAfter: .seconds(120), auditLog: "/var/log/mailgate/audit.log"))
+        #expect(configuration.auditLogPath == "/var/log/mailgate/audit.log")
         #expect(configuration.limits == ConnectionLimits(maxConnections: 500, maxPerSource: 7))
         #expect(configuration.serviceNames == ["imap", "sieve"])
         let imap = configuration.listeners[0]
@@ -65,6 +67,7 @@ import NetAddress
         #expect(configuration.accessFile == "/var/lib/mailgate/access.toml")
         #expect(configuration.shutdownGrace == .seconds(10))
         #expect(configuration.control == ControlConfiguration())
+        #expect(configuration.auditLogPath == "/var/lib/mailgate/audit.log")
         #expect(configuration.limits == ConnectionLimits())
         let listener = try #require(configuration.listeners.first)
         #expect(listener.upstreamProxy == .v2)
@@ -79,6 +82,7 @@ import NetAddress
             access_file = "../shared/access.toml"
             [control]
             socket = "run/control.sock"
+            audit_log = "log/audit.log"
             [[listener]]
             service = "imap"
             listen = ["127.0.0.1:1143"]
@@ -86,6 +90,7 @@ import NetAddress
             """, path: "/srv/gate/conf/mailgate.toml")
         #expect(configuration.accessFile == "/srv/gate/shared/access.toml")
         #expect(configuration.control.socket == "/srv/gate/conf/run/control.sock")
+        #expect(configuration.auditLogPath == "/srv/gate/conf/log/audit.log")
     }
 
     @Test func loadReadsTheFileFromDisk() throws {
