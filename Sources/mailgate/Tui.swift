@@ -10,8 +10,7 @@ struct Tui: ParsableCommand {
         discussion: "Keys:\n" + KeyActions.all.map { "  \($0.keyLabel.padding(toLength: 10, withPad: " ", startingAt: 0)) \($0.description)" }
             .joined(separator: "\n"))
 
-    @Option(help: ArgumentHelp("The daemon's control socket.", valueName: "PATH"))
-    var socket: String = "/run/mailgate/control.sock"
+    @OptionGroup var socket: SocketOption
 
     @Option(help: ArgumentHelp("A theme name (default, light, high-contrast, mono) or a .theme file. NO_COLOR forces mono.",
                                valueName: "NAME|PATH"))
@@ -41,15 +40,12 @@ struct Tui: ParsableCommand {
             Terminal.printError("\(error)")
             throw ExitCode(1)
         }
-        guard fixture else {
-            Terminal.printError("""
-                the live console is not wired to the control API yet (socket \(socket) was not contacted).
-                Run `mailgate tui --fixture` to see the console over sample data.
-                """)
-            throw ExitCode(1)
-        }
         do {
-            try ConsoleApp.runFixture(theme: chosen, readonly: readonly, mouse: mouse)
+            if fixture {
+                try ConsoleApp.runFixture(theme: chosen, readonly: readonly, mouse: mouse)
+            } else {
+                try ConsoleSession(socketPath: socket.path).run(theme: chosen, readonly: readonly, mouse: mouse)
+            }
         } catch {
             Terminal.printError("\(error)")
             throw ExitCode(1)

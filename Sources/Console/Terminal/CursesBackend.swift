@@ -21,7 +21,9 @@ public final class CursesBackend: TerminalBackend {
     private var styles: [ColorRole: (attributes: attr_t, pair: Int16)] = [:]
     private let mouse: Bool
 
-    public init(theme: Theme, mouse: Bool) throws {
+    /// `installSignalHandlers`: end curses and exit on SIGINT/SIGTERM; off when the caller
+    /// handles those signals itself (the demo stops its gate first).
+    public init(theme: Theme, mouse: Bool, installSignalHandlers: Bool = true) throws {
         setenv("NCURSES_NO_UTF8_ACS", "1", 0)
         setlocale(LC_ALL, "")
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0,
@@ -41,8 +43,10 @@ public final class CursesBackend: TerminalBackend {
         curs_set(0)
         if mouse { mousemask(mg_all_mouse_events(), nil); mouseinterval(0) }
         setUpColours(theme)
-        signal(SIGINT) { _ in endwin(); exit(130) }
-        signal(SIGTERM) { _ in endwin(); exit(143) }
+        if installSignalHandlers {
+            signal(SIGINT) { _ in endwin(); exit(130) }
+            signal(SIGTERM) { _ in endwin(); exit(143) }
+        }
     }
 
     /// One colour pair per role, over the terminal's own background; without colour
