@@ -1,19 +1,34 @@
 import AccessPolicy
 import ArgumentParser
+import Console
 import Foundation
 import Gate
 import NIOPosix
 
 /// `mailgate demo`: a gate on loopback in front of built-in greeting upstreams, with
-/// synthetic traffic of every kind, and the live event feed. Ctrl-C cleans everything up.
+/// synthetic traffic of every kind, and the console on it (or, without a terminal or with
+/// `--no-console`, the live event feed). Quitting (q, or Ctrl-C) cleans everything up.
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a gate on 127.0.0.1 with sample upstreams, a sample access file and synthetic clients.")
 
     @Option(help: "First of three consecutive ports for imap, pop3 and smtp.") var basePort = 11143
     @Flag(help: "No synthetic traffic: just the gate and its upstreams.") var quiet = false
+    @Flag(help: "Print the live event feed instead of opening the console (also when stdout is not a terminal).")
+    var noConsole = false
+    @Option(help: ArgumentHelp("Where the demo's control socket goes (default: in its temporary directory).", valueName: "PATH"))
+    var socket: String?
+    @Option(help: ArgumentHelp("The console's theme (default, light, high-contrast, mono) or a .theme file.", valueName: "NAME|PATH"))
+    var theme: String?
+    @Flag(help: "Enable the mouse in the console.") var mouse = false
 
     func run() async throws {
+        let console = !noConsole && isatty(STDOUT_FILENO) != 0 && isatty(STDIN_FILENO) != 0
+        let chosenTheme: Theme
+        do { chosenTheme = try Theme.load(theme) } catch {
+            Terminal.printError("\(error)")
+            throw ExitCode(1)
+        }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mailgate-demo-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -28,20 +43,59 @@ struct Demo: AsyncParsableCommand {
         }
         let ports = ["imap": basePort, "pop3": basePort + 1, "smtp": basePort + 2]
         let configPath = directory.appendingPathComponent("mailgate.toml").path
-        try DemoFiles.config(ports: ports, upstreamPorts: upstreams.mapValues(\.1), directory: directory.path)
+        let socketPath = socket ?? directory.appendingPathComponent("control.sock").path
+        try DemoFiles.config(ports: ports, upstreamPorts: upstreams.mapValues(\.1), socket: socketPath)
             .write(toFile: configPath, atomically: true, encoding: .utf8)
         try DemoFiles.access.write(toFile: directory.appendingPathComponent("access.toml").path, atomically: true, encoding: .utf8)
 
         let (configuration, lists) = try ConfigOption.at(configPath).loadWithLists()
+        let quiet = self.quiet
+        if console {
+            let session = ConsoleSession(socketPath: socketPath)
+            let failure = ConsoleFailure()
+            let mouse = self.mouse
+            // The console owns the terminal: the gate only logs what is critical.
+            try await GateRunner(configuration: configuration, lists: lists, logger: GateRunner.makeLogger(level: .critical))
+                .run(stopWhenDone: true) { gate in
+                    let traffic = Task {
+                        if !quiet { await DemoTraffic(ports: Array(ports.values).sorted(), group: group).run() }
+                    }
+                    await withTaskCancellationHandler {
+                        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                            // curses is driven from this one thread only.
+                            let thread = Thread {
+                                do {
+                                    try session.run(theme: chosenTheme, readonly: false, mouse: mouse, installSignalHandlers: false)
+                                } catch {
+                                    failure.set("\(error)")
+                                }
+                                done.resume()
+                            }
+                            thread.name = "console"
+                            thread.start()
+                        }
+                    } onCancel: {
+                        session.requestStop()
+                    }
+                    traffic.cancel()
+                }
+            for (server, _) in upstreams.values { await server.stop() }
+            try await group.shutdownGracefully()
+            if let message = failure.message {
+                Terminal.printError(message)
+                throw ExitCode(1)
+            }
+            return
+        }
         print("""
             mailgate demo — gate on 127.0.0.1 ports imap \(ports["imap"]!), pop3 \(ports["pop3"]!), smtp \(ports["smtp"]!)
             files: \(configPath) and access.toml beside it (edit it: the gate reloads within a second)
+            control socket: \(socketPath) (mailgate tui --socket \(socketPath))
             sources: 127.0.0.10-19 direct customers · 127.0.0.2 flagged load balancer (sends PROXY v2)
                      127.0.0.3 load balancer whose flag is missing · 127.0.0.20 flagged, sends no header · 127.0.0.66 blacklisted
-            The console (mailgate tui) is not built yet; this is the live event feed it will show. Ctrl-C stops.
+            The live event feed (run in a terminal without --no-console for the console). Ctrl-C stops.
 
             """)
-        let quiet = self.quiet
         try await GateRunner(configuration: configuration, lists: lists, logger: GateRunner.makeLogger(level: .warning))
             .run { gate in
                 let feed = Task {
@@ -59,14 +113,14 @@ struct Demo: AsyncParsableCommand {
 
 /// The sample files the demo writes.
 enum DemoFiles {
-    static func config(ports: [String: Int], upstreamPorts: [String: Int], directory: String) -> String {
+    static func config(ports: [String: Int], upstreamPorts: [String: Int], socket: String) -> String {
         var text = """
             # mailgate demo configuration (written by `mailgate demo`)
             access_file = "access.toml"
             shutdown_grace = "1s"
 
             [control]
-            socket = "\(directory)/control.sock"
+            socket = "\(socket.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))"
             revert_after = "120s"
 
             """
@@ -115,6 +169,14 @@ enum DemoFiles {
         services = ["all"]
 
         """
+}
+
+/// The console's startup error, carried out of its thread.
+final class ConsoleFailure: @unchecked Sendable {
+    private let lock = NSLock()
+    private var text: String?
+    func set(_ message: String) { lock.withLock { text = message } }
+    var message: String? { lock.withLock { text } }
 }
 
 /// One event as a line of the demo's feed (and of `mailgate events`).

@@ -13,8 +13,9 @@ struct GateRunner {
     let lists: AccessLists
     let logger: Logger
 
-    /// `alongside` runs while the gate serves and is cancelled when it stops.
-    func run(alongside: @escaping @Sendable (Gate) async -> Void = { _ in }) async throws {
+    /// `alongside` runs while the gate serves and is cancelled when it stops; with
+    /// `stopWhenDone`, the gate also stops when `alongside` returns (the demo's console quit).
+    func run(stopWhenDone: Bool = false, alongside: @escaping @Sendable (Gate) async -> Void = { _ in }) async throws {
         // Taken over before anything listens: a SIGTERM right after the ports open must drain, not kill.
         let signals = SignalStream.make([SIGHUP, SIGTERM, SIGINT])
         let services = configuration.serviceNames
@@ -49,9 +50,14 @@ struct GateRunner {
 
         let watcher = AccessFileWatcher(path: configuration.accessFile) { store.reload(trigger: "file changed") }
         watcher.start()
-        let companion = Task { await alongside(gate) }
+        let (stops, stopper) = AsyncStream.makeStream(of: Int32.self)
+        let forwarder = Task { for await signal in signals { stopper.yield(signal) } }
+        let companion = Task {
+            await alongside(gate)
+            if stopWhenDone { stopper.yield(SIGTERM) }
+        }
 
-        for await signal in signals {
+        for await signal in stops {
             if signal == SIGHUP {
                 store.reload(trigger: "SIGHUP")
                 continue
@@ -59,7 +65,9 @@ struct GateRunner {
             logger.notice("stopping: no new connections; open ones have \(configuration.shutdownGrace.configText) to finish")
             break
         }
+        forwarder.cancel()
         companion.cancel()
+        if stopWhenDone { await companion.value }
         watcher.stop()
         store.stop()
         await control.stop()
