@@ -14,7 +14,8 @@ struct GateRunner {
     let logger: Logger
 
     /// `alongside` runs while the gate serves and is cancelled when it stops; with
-    /// `stopWhenDone`, the gate also stops when `alongside` returns (the demo's console quit).
+    /// `stopWhenDone`, the gate also stops when `alongside` returns (the demo's console quit)
+    /// and on SIGHUP (its terminal went away) instead of reloading.
     func run(stopWhenDone: Bool = false, alongside: @escaping @Sendable (Gate) async -> Void = { _ in }) async throws {
         // Taken over before anything listens: a SIGTERM right after the ports open must drain, not kill.
         let signals = SignalStream.make([SIGHUP, SIGTERM, SIGINT])
@@ -58,7 +59,7 @@ struct GateRunner {
         }
 
         for await signal in stops {
-            if signal == SIGHUP {
+            if signal == SIGHUP, !stopWhenDone {
                 store.reload(trigger: "SIGHUP")
                 continue
             }
