@@ -1,4 +1,4 @@
-"""The live console end to end: `mailgate demo` in tmux (TERM=xterm-256color, 100x30), driven
+"""The live console end to end: `mailgate demo` in tmux (TERM=xterm-256color and screen, 100x30), driven
 by keys like an administrator would: the TCP Proxy warning with its evidence, Enter cancels,
 E enables with the countdown banner, c confirms; the flag is checked through the CLI.
 
@@ -69,12 +69,12 @@ class Pane:
         pytest.fail(f"waited {timeout}s for {pattern!r}{' to go' if absent else ''}; screen:\n{screen}", pytrace=False)
 
 
-@pytest.fixture
-def demo(mailgate_bin: Path):
+@pytest.fixture(params=["xterm-256color", "screen"])
+def demo(request, mailgate_bin: Path):
     work = Path(tempfile.mkdtemp(prefix="mg-tui-", dir="/tmp"))
     sock = work / "control.sock"
     session = f"mailgate-console-e2e-{os.getpid()}"
-    command = (f"TERM=xterm-256color {mailgate_bin} demo --base-port {_free_base_port()} --socket {sock}; "
+    command = (f"TERM={request.param} {mailgate_bin} demo --base-port {_free_base_port()} --socket {sock}; "
                f"echo EXIT=$?; sleep 60")
     subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
     subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30", command], check=True)
