@@ -182,10 +182,10 @@ public final class ConsoleSession: @unchecked Sendable {
         id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? id
     }
 
+    /// A form's edit; never acknowledged: only the warning dialog's `enableTCPProxy` is.
     static func body(_ draft: EntryDraft) -> EntryWriteRequest {
         EntryWriteRequest(source: draft.source, description: draft.description, services: draft.services,
-                          tcpProxy: draft.tcpProxy, enabled: draft.enabled,
-                          acknowledgeImpact: draft.tcpProxy == true ? true : nil)
+                          tcpProxy: draft.tcpProxy, enabled: draft.enabled)
     }
 
     /// The request a command becomes (nil for `quit`).
