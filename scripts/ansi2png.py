@@ -117,7 +117,16 @@ def main():
 
     regular = ImageFont.truetype(FONT_DIR + "DejaVuSansMono.ttf", SIZE)
     bold = ImageFont.truetype(FONT_DIR + "DejaVuSansMono-Bold.ttf", SIZE)
-    left, top, right, bottom = regular.getbbox("M")
+    fallback = ImageFont.truetype(FONT_DIR + "DejaVuSans.ttf", SIZE)
+    missing = bytes(regular.getmask("\U0010FFFD"))
+    has_glyph: dict[str, bool] = {}
+
+    def font_for(char: str, is_bold: bool):
+        if char not in has_glyph:
+            has_glyph[char] = bytes(regular.getmask(char)) != missing
+        if not has_glyph[char]:
+            return fallback  # e.g. ℹ: not in DejaVu Sans Mono
+        return bold if is_bold else regular
     cell_w = round(regular.getlength("M"))
     cell_h = round(SIZE * 1.3)
     pad = 10
@@ -146,7 +155,7 @@ def main():
             x, y = pad + col * cell_w, pad + row * cell_h
             draw.rectangle([x, y, x + width * cell_w - 1, y + cell_h - 1], fill=bg)
             if char != " ":
-                draw.text((x, y + (cell_h - SIZE) // 2 - 1), char, font=bold if pen.bold else regular, fill=fg)
+                draw.text((x, y + (cell_h - SIZE) // 2 - 1), char, font=font_for(char, pen.bold), fill=fg)
             if pen.underline:
                 draw.line([x, y + cell_h - 2, x + width * cell_w - 1, y + cell_h - 2], fill=fg)
             col += width
