@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // IP addresses and endpoints: parsing, formatting, normalisation. Pure.
@@ -41,6 +42,19 @@ let package = Package(
         .executableTarget(name: "MicroBench", dependencies: [
             "NetAddress", "ProxyProtocol", "AccessPolicy",
         ], path: "Benchmarks/MicroBench"),
+        // Load generator for scripts/bench.sh: short sessions, bulk relay, idle connections.
+        .executableTarget(name: "LoadGen", dependencies: [
+            "NetAddress", "ProxyProtocol",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ], path: "Benchmarks/LoadGen"),
+        // The upstream every proxy in the comparison talks to: greets, answers, echoes.
+        .executableTarget(name: "Greeter", dependencies: [
+            "ProxyProtocol",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], path: "Benchmarks/Greeter"),
 
         .testTarget(name: "NetAddressTests", dependencies: ["NetAddress"]),
         .testTarget(name: "ProxyProtocolTests", dependencies: [
