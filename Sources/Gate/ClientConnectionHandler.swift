@@ -200,6 +200,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             .connectTimeout(.init(configuration.connectTimeout))
             .channelOption(.allowRemoteHalfClosure, value: true)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.recvAllocator, value: RelayBuffers.allocator)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(boundRelay.value)
