@@ -11,10 +11,13 @@ enum RelayChannelOptions {
     /// moves bulk data, so relay throughput is unchanged.
     static let receiveBuffers = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 65536)
 
+    /// TCP_NODELAY is not set here: NIO's bootstraps already set it, ServerBootstrap on the
+    /// listening socket (accepted sockets inherit it, on Linux and the BSDs) and ClientBootstrap
+    /// on every upstream socket. (Note `.socketOption(.tcp_nodelay)` would be wrong: it sets
+    /// option 1 at SOL_SOCKET level, which is SO_DEBUG, refused without CAP_NET_ADMIN.)
     static func apply(to channel: Channel) throws {
         guard let options = channel.syncOptions else { return }
         try options.setOption(.allowRemoteHalfClosure, value: true)
-        try options.setOption(.socketOption(.tcp_nodelay), value: 1)
         try options.setOption(.recvAllocator, value: receiveBuffers)
     }
 }
