@@ -30,7 +30,6 @@ struct ClientSetup: Sendable {
     /// many thousands of sessions from one source address do not run out of ports.
     func bootstrap(on loop: EventLoop, source: SocketAddress) -> ClientBootstrap {
         ClientBootstrap(group: loop)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelOption(.allowRemoteHalfClosure, value: false)
             .channelOption(ChannelOptions.Types.SocketOption(level: .ip, name: .init(rawValue: 24)), value: 1)
             .connectTimeout(.seconds(10))
