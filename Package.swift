@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // IP addresses and endpoints: parsing, formatting, normalisation. Pure.
@@ -65,6 +66,26 @@ let package = Package(
         .executableTarget(name: "MicroBench", dependencies: [
             "NetAddress", "ProxyProtocol", "AccessPolicy",
         ], path: "Benchmarks/MicroBench"),
+        // Load generator for scripts/bench.sh: short sessions, bulk relay, idle connections.
+        .executableTarget(name: "LoadGen", dependencies: [
+            "NetAddress", "ProxyProtocol",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ], path: "Benchmarks/LoadGen"),
+        // The upstream every proxy in the comparison talks to: greets, answers, echoes.
+        .executableTarget(name: "Greeter", dependencies: [
+            "ProxyProtocol",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], path: "Benchmarks/Greeter"),
+        // The gate in-process with a benchmark configuration, until `mailgate serve` can be used.
+        .executableTarget(name: "GateBench", dependencies: [
+            "NetAddress", "AccessPolicy", "Gate",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], path: "Benchmarks/GateBench"),
 
         .testTarget(name: "NetAddressTests", dependencies: ["NetAddress"]),
         .testTarget(name: "ProxyProtocolTests", dependencies: [

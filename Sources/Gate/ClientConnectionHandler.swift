@@ -202,10 +202,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         let boundRelay = NIOLoopBound(relay, eventLoop: context.eventLoop)
         ClientBootstrap(group: context.eventLoop)
             .connectTimeout(.init(configuration.connectTimeout))
-            .channelOption(.allowRemoteHalfClosure, value: true)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try RelayChannelOptions.apply(to: channel)
                     try channel.pipeline.syncOperations.addHandler(boundRelay.value)
                 }
             }

@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Turns scripts/bench.sh's JSON lines into the one comparison table (medians over rounds)."""
+import argparse
+import json
+import statistics
+
+parser = argparse.ArgumentParser()
+parser.add_argument("results")
+parser.add_argument("--cores", default="?")
+parser.add_argument("--quick", default="0")
+parser.add_argument("--mailgate", default="mailgate")
+args = parser.parse_args()
+
+runs = [json.loads(line) for line in open(args.results) if line.startswith("{")]
+
+
+def median(label, mode, key):
+    values = [r[key] for r in runs if r["label"] == label and r["mode"] == mode and key in r]
+    return statistics.median(values) if values else None
+
+
+def errors(label, mode):
+    return sum(r.get("errors", 0) for r in runs if r["label"] == label and r["mode"] == mode)
+
+
+def idle_mib_per_10k(target):
+    for r in runs:
+        if r["label"] == f"{target}/proxied" and r["mode"] == "idle" and r.get("open"):
+            return (r["rss_after_kb"] - r["rss_before_kb"]) / 1024 / r["open"] * 10_000
+    return None
+
+
+targets = ["greeter", "haproxy", "mailgate"]
+rows = [
+    ("conn/s, flagged source + PROXY v2", "higher", lambda t: median(f"{t}/proxied", "short", "conn_per_s"), "{:.0f}"),
+    ("conn/s, unflagged sources, direct", "higher", lambda t: median(f"{t}/direct", "short", "conn_per_s"), "{:.0f}"),
+    ("p50 ms connect->greeting, flagged", "lower", lambda t: ms(median(f"{t}/proxied", "short", "p50_us")), "{:.2f}"),
+    ("p99 ms connect->greeting, flagged", "lower", lambda t: ms(median(f"{t}/proxied", "short", "p99_us")), "{:.2f}"),
+    ("p50 ms connect->greeting, direct", "lower", lambda t: ms(median(f"{t}/direct", "short", "p50_us")), "{:.2f}"),
+    ("p99 ms connect->greeting, direct", "lower", lambda t: ms(median(f"{t}/direct", "short", "p99_us")), "{:.2f}"),
+    ("relay MB/s (echo, both ways)", "higher", lambda t: median(f"{t}/proxied", "bulk", "mb_per_s"), "{:.0f}"),
+    ("RSS MiB per 10,000 idle conns", "lower", idle_mib_per_10k, "{:.1f}"),
+]
+
+
+def ms(us):
+    return None if us is None else us / 1000
+
+
+rounds = max((r.get("round", 1) for r in runs), default=1)
+title = f"mailgate vs HAProxy 2.6 -- {'quick' if args.quick == '1' else 'full'} run, {args.cores} cores, loopback, " \
+        f"{rounds} round(s), medians; mailgate run as: {args.mailgate}"
+print(title)
+header = f"{'':36} {'greeter':>9} {'HAProxy':>9} {'mailgate':>9} {'greeter/H':>10} {'mailgate/H':>11}  better"
+print(header)
+print("-" * len(header))
+for name, better, value, fmt in rows:
+    values = {t: value(t) for t in targets}
+    cells = [fmt.format(values[t]) if values[t] is not None else "-" for t in targets]
+    h = values["haproxy"]
+    ratios = [f"{values[t] / h:.2f}x" if values[t] is not None and h else "-" for t in ("greeter", "mailgate")]
+    print(f"{name:36} {cells[0]:>9} {cells[1]:>9} {cells[2]:>9} {ratios[0]:>10} {ratios[1]:>11}  {better}")
+failed = {f"{t}/{p}": errors(f"{t}/{p}", m) for t in targets for p, m in
+          (("proxied", "short"), ("direct", "short"), ("proxied", "bulk"))}
+failed = {k: v for k, v in failed.items() if v}
+print("errors: " + (", ".join(f"{k} {v}" for k, v in failed.items()) if failed else "none"))
+idle = [r for r in runs if r["mode"] == "idle"]
+print("idle connections held: " + ", ".join(f"{r['label'].split('/')[0]} {r['open']}" for r in idle))

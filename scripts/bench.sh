@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# The comparison of DESIGN §10, in one run on this machine, loopback only:
+#   the greeter alone (baseline), HAProxy 2.6 configured like the gate, and mailgate,
+# each measured on short sessions (conn/s, connect-to-greeting p50/p99) from a flagged
+# source with a PROXY v2 header and from unflagged sources without, bulk relay (MB/s),
+# and memory per 10,000 idle connections (VmRSS of the proxy process, before/after).
+#
+#   scripts/bench.sh            full run (~5 minutes)
+#   scripts/bench.sh --quick    reduced run, same table, under a minute
+#
+# The run holds /tmp/swift-build.lock (BENCH_LOCK) for the build and the measurements,
+# so that no other Swift build on this machine disturbs them. Set BENCH_LOCK= to skip.
+# Results: a table on stdout; raw JSON lines and logs in $BENCH_OUT (default: a temp dir).
+set -euo pipefail
+
+quick=0
+for argument in "$@"; do
+    case "$argument" in
+        --quick) quick=1 ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        *) echo "usage: $0 [--quick]" >&2; exit 2 ;;
+    esac
+done
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+lock=${BENCH_LOCK-/tmp/swift-build.lock}
+base=${BENCH_PORT_BASE:-24100}
+cores=$(nproc)
+
+if ((quick)); then
+    short_seconds=3; bulk_seconds=2; idle_connections=2000; repeats=1
+else
+    short_seconds=10; bulk_seconds=5; idle_connections=8000; repeats=3
+fi
+concurrency=${BENCH_CONCURRENCY:-32}
+bulk_connections=${BENCH_BULK_CONNECTIONS:-8}
+
+# Each proxied idle connection costs the proxy two descriptors; 20,000 is this machine's hard limit.
+ulimit -n "$(ulimit -Hn)"
+if (( $(ulimit -n) < 2 * idle_connections + 200 )); then
+    idle_connections=$(( ($(ulimit -n) - 200) / 2 ))
+fi
+
+out=${BENCH_OUT:-$(mktemp -d /tmp/mailgate-bench.XXXXXX)}
+mkdir -p "$out"
+results="$out/results.jsonl"
+: >"$results"
+
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+if [[ -n "$lock" ]]; then
+    exec 9>>"$lock"
+    echo "waiting for $lock ..." >&2
+    flock 9
+fi
+
+echo "building (release) ..." >&2
+products=(LoadGen Greeter GateBench mailgate)
+for product in "${products[@]}"; do
+    swift build -c release --product "$product" >"$out/build-$product.log" 2>&1 \
+        || { echo "build of $product failed, see $out/build-$product.log" >&2; tail -20 "$out/build-$product.log" >&2; exit 1; }
+done
+bin=$(swift build -c release --show-bin-path)
+
+# Ports: greeter (expects PROXY), greeter (direct), HAProxy, mailgate.
+greeter_proxy_port=$base
+greeter_direct_port=$((base + 1))
+haproxy_port=$((base + 2))
+mailgate_port=$((base + 3))
+
+wait_for_port() {
+    local port=$1 name=$2
+    for _ in $(seq 100); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+        sleep 0.05
+    done
+    echo "$name did not start listening on 127.0.0.1:$port (logs in $out)" >&2
+    exit 1
+}
+
+# The greeter: the upstream of both proxies, and the baseline.
+"$bin/Greeter" --proxy-port "$greeter_proxy_port" --direct-port "$greeter_direct_port" --threads 1 \
+    >"$out/greeter.log" 2>&1 &
+greeter_pid=$!
+pids+=("$greeter_pid")
+wait_for_port "$greeter_proxy_port" greeter
+
+# HAProxy 2.6, configured like the gate.
+cat >"$out/haproxy.cfg" <<EOF
+global
+    nbthread $cores
+    maxconn $((idle_connections + 1000))
+
+defaults
+    mode tcp
+    maxconn $((idle_connections + 1000))
+    timeout connect 5s
+    timeout client 30m
+    timeout server 30m
+
+frontend imap
+    bind 127.0.0.1:$haproxy_port
+    tcp-request connection expect-proxy layer4 if { src 127.0.0.2 }
+    default_backend mail
+
+backend mail
+    server greeter 127.0.0.1:$greeter_proxy_port send-proxy-v2
+EOF
+haproxy -c -q -f "$out/haproxy.cfg"
+haproxy -f "$out/haproxy.cfg" -db >"$out/haproxy.log" 2>&1 &
+haproxy_pid=$!
+pids+=("$haproxy_pid")
+wait_for_port "$haproxy_port" haproxy
+
+# mailgate: the same listener and access list, from its configuration files.
+cat >"$out/access.toml" <<EOF
+[[whitelist]]
+source = "127.0.0.2"
+description = "benchmark load balancer"
+services = ["all"]
+tcp_proxy = true
+EOF
+cat >"$out/mailgate.toml" <<EOF
+access_file = "access.toml"
+
+[[listener]]
+service = "imap"
+listen = ["127.0.0.1:$mailgate_port"]
+upstream = "127.0.0.1:$greeter_proxy_port"
+upstream_proxy = "v2"
+proxy_header_timeout = "3s"
+
+[limits]
+max_connections = 50000
+max_per_source = 1000
+EOF
+if "$bin/mailgate" serve --help 2>&1 | grep -q -- '--config'; then
+    mailgate_command=("$bin/mailgate" serve --config "$out/mailgate.toml")
+else
+    # `mailgate serve` is not there yet: the same Gate, in-process, same settings.
+    mailgate_command=("$bin/GateBench" --port "$mailgate_port" --upstream "$greeter_proxy_port" --threads "$cores")
+fi
+"${mailgate_command[@]}" >"$out/mailgate.log" 2>&1 &
+mailgate_pid=$!
+pids+=("$mailgate_pid")
+wait_for_port "$mailgate_port" mailgate
+
+port_of() {
+    case $1 in
+        greeter) if [[ $2 == proxied ]]; then echo "$greeter_proxy_port"; else echo "$greeter_direct_port"; fi ;;
+        haproxy) echo "$haproxy_port" ;;
+        mailgate) echo "$mailgate_port" ;;
+    esac
+}
+pid_of() {
+    case $1 in greeter) echo "$greeter_pid" ;; haproxy) echo "$haproxy_pid" ;; mailgate) echo "$mailgate_pid" ;; esac
+}
+loadgen() {  # target, path (proxied|direct), mode, extra args...
+    local target=$1 path=$2 mode=$3
+    shift 3
+    local source_args=(--sources 127.0.0.2 --proxy-header)
+    [[ $path == direct ]] && source_args=(--sources 127.0.0.10-127.0.0.40)
+    "$bin/LoadGen" --mode "$mode" --label "$target/$path" --port "$(port_of "$target" "$path")" \
+        "${source_args[@]}" "$@" 2>>"$out/loadgen.log"
+}
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+
+targets=(greeter haproxy mailgate)
+echo "measuring: ${repeats} round(s); short ${short_seconds}s, bulk ${bulk_seconds}s, ${idle_connections} idle connections; output in $out" >&2
+
+for round in $(seq "$repeats"); do
+    for path in proxied direct; do
+        for target in "${targets[@]}"; do
+            loadgen "$target" "$path" short --concurrency "$concurrency" --duration "$short_seconds" --warmup 0.5 \
+                | sed "s/^{/{\"round\":$round,/" >>"$results"
+        done
+    done
+    for target in "${targets[@]}"; do
+        loadgen "$target" proxied bulk --concurrency "$bulk_connections" --duration "$bulk_seconds" --warmup 0.5 \
+            | sed "s/^{/{\"round\":$round,/" >>"$results"
+    done
+done
+
+# Memory per idle connection: the proxy's resident set before and while the connections are
+# held, after the runs above (pools, rings and caches are warm: this is the steady state).
+for target in "${targets[@]}"; do
+    pid=$(pid_of "$target")
+    sleep 0.5
+    before=$(rss_kb "$pid")
+    fifo="$out/idle-$target.out"
+    loadgen "$target" proxied idle --idle "$idle_connections" --concurrency 200 --hold 2 >"$fifo" &
+    idle_pid=$!
+    for _ in $(seq 400); do grep -q '^READY' "$fifo" && break; sleep 0.05; done
+    sleep 0.5
+    after=$(rss_kb "$pid")
+    wait "$idle_pid"
+    open=$(awk '/^READY/ { print $2 }' "$fifo")
+    printf '{"label":"%s/proxied","mode":"idle","open":%s,"rss_before_kb":%s,"rss_after_kb":%s}\n' \
+        "$target" "${open:-0}" "$before" "$after" >>"$results"
+done
+
+python3 "$root/scripts/bench-table.py" "$results" --cores "$cores" --quick "$quick" \
+    --mailgate "$(basename "${mailgate_command[0]}")" | tee "$out/table.txt"
