@@ -80,9 +80,4 @@ public struct AccessPolicy: Sendable {
         guard let matched = match(client, service: service), matched.kind == .blacklist else { return nil }
         return matched
     }
-
-    /// True when `peer` is whitelisted for `service` (such sources are exempt from `max_per_source`).
-    public func isWhitelisted(_ peer: IPAddress, service: String) -> Bool {
-        match(peer, service: service)?.kind == .whitelist
-    }
 }

@@ -64,8 +64,6 @@ struct IntervalTable<Address: FixedWidthInteger & UnsignedInteger & Sendable>: S
         }
         return low
     }
-
-    var segmentCount: Int { starts.count }
 }
 
 extension Array where Element: Equatable {

@@ -135,9 +135,6 @@ public final class ConnectionRegistry: Sendable {
 
     public var count: Int { state.withLock { $0.connections.count } }
 
-    /// Open connections from `source` (the peer address), on any service.
-    public func count(from source: IPAddress) -> Int { state.withLock { $0.perSource[source] ?? 0 } }
-
     /// Asks every open connection to close (the end of a shutdown's grace period).
     func closeAll() {
         let live = state.withLock { Array($0.connections.values) }
