@@ -3,7 +3,8 @@
 #   the greeter alone (baseline), HAProxy 2.6 configured like the gate, and mailgate,
 # each measured on short sessions (conn/s, connect-to-greeting p50/p99) from a flagged
 # source with a PROXY v2 header and from unflagged sources without, bulk relay (MB/s),
-# and memory per 10,000 idle connections (VmRSS of the proxy process, before/after).
+# and memory per 10,000 connections (VmRSS of the proxy process, before/after), idle after
+# the greeting and quiet after bulk data.
 #
 #   scripts/bench.sh            full run (~5 minutes)
 #   scripts/bench.sh --quick    reduced run, same table, under a minute
@@ -29,10 +30,11 @@ base=${BENCH_PORT_BASE:-24100}
 cores=$(nproc)
 
 if ((quick)); then
-    short_seconds=3; bulk_seconds=2; idle_connections=2000; repeats=1
+    short_seconds=2.5; bulk_seconds=1.5; idle_connections=2000; repeats=1
 else
     short_seconds=10; bulk_seconds=5; idle_connections=8000; repeats=3
 fi
+quiet_connections=200; quiet_bulk_seconds=1
 concurrency=${BENCH_CONCURRENCY:-32}
 bulk_connections=${BENCH_BULK_CONNECTIONS:-8}
 
@@ -74,13 +76,22 @@ greeter_direct_port=$((base + 1))
 haproxy_port=$((base + 2))
 mailgate_port=$((base + 3))
 
-wait_for_port() {
-    local port=$1 name=$2
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for port in "$greeter_proxy_port" "$greeter_direct_port" "$haproxy_port" "$mailgate_port"; do
+    if port_open "$port"; then
+        echo "127.0.0.1:$port is already in use: stop what listens there or set BENCH_PORT_BASE" >&2
+        exit 1
+    fi
+done
+wait_for_port() {  # port, name, pid of the process that should listen there
+    local port=$1 name=$2 pid=$3
     for _ in $(seq 100); do
-        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+        kill -0 "$pid" 2>/dev/null || break
+        if port_open "$port"; then return 0; fi
         sleep 0.05
     done
-    echo "$name did not start listening on 127.0.0.1:$port (logs in $out)" >&2
+    echo "$name did not start listening on 127.0.0.1:$port; its log:" >&2
+    tail -20 "$out/$name.log" >&2
     exit 1
 }
 
@@ -89,7 +100,7 @@ wait_for_port() {
     >"$out/greeter.log" 2>&1 &
 greeter_pid=$!
 pids+=("$greeter_pid")
-wait_for_port "$greeter_proxy_port" greeter
+wait_for_port "$greeter_proxy_port" greeter "$greeter_pid"
 
 # HAProxy 2.6, configured like the gate.
 cat >"$out/haproxy.cfg" <<EOF
@@ -116,7 +127,7 @@ haproxy -c -q -f "$out/haproxy.cfg"
 haproxy -f "$out/haproxy.cfg" -db >"$out/haproxy.log" 2>&1 &
 haproxy_pid=$!
 pids+=("$haproxy_pid")
-wait_for_port "$haproxy_port" haproxy
+wait_for_port "$haproxy_port" haproxy "$haproxy_pid"
 
 # mailgate: the same listener and access list, from its configuration files.
 cat >"$out/access.toml" <<EOF
@@ -149,7 +160,7 @@ fi
 "${mailgate_command[@]}" >"$out/mailgate.log" 2>&1 &
 mailgate_pid=$!
 pids+=("$mailgate_pid")
-wait_for_port "$mailgate_port" mailgate
+wait_for_port "$mailgate_port" mailgate "$mailgate_pid"
 
 port_of() {
     case $1 in
@@ -172,6 +183,7 @@ loadgen() {  # target, path (proxied|direct), mode, extra args...
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
 targets=(greeter haproxy mailgate)
+started=$SECONDS
 echo "measuring: ${repeats} round(s); short ${short_seconds}s, bulk ${bulk_seconds}s, ${idle_connections} idle connections; output in $out" >&2
 
 for round in $(seq "$repeats"); do
@@ -187,23 +199,34 @@ for round in $(seq "$repeats"); do
     done
 done
 
-# Memory per idle connection: the proxy's resident set before and while the connections are
-# held, after the runs above (pools, rings and caches are warm: this is the steady state).
-for target in "${targets[@]}"; do
+# Memory: the proxy's resident set before, and while LoadGen holds connections open and
+# prints READY. Measured after the runs above (pools, rings and caches are warm: the steady
+# state). First connections that only got their greeting (idle), then connections left open
+# and quiet after streaming bulk data (what a proxy keeps after activity).
+memory() {  # target, mode (idle|bulk), LoadGen arguments...
+    local target=$1 mode=$2
+    shift 2
+    local pid before after open report="$out/$mode-$target.out"
     pid=$(pid_of "$target")
     sleep 0.5
     before=$(rss_kb "$pid")
-    fifo="$out/idle-$target.out"
-    loadgen "$target" proxied idle --idle "$idle_connections" --concurrency 200 --hold 2 >"$fifo" &
-    idle_pid=$!
-    for _ in $(seq 400); do grep -q '^READY' "$fifo" && break; sleep 0.05; done
+    loadgen "$target" proxied "$mode" "$@" >"$report" &
+    local loadgen_pid=$!
+    for _ in $(seq 600); do grep -q '^READY' "$report" && break; sleep 0.05; done
     sleep 0.5
     after=$(rss_kb "$pid")
-    wait "$idle_pid"
-    open=$(awk '/^READY/ { print $2 }' "$fifo")
-    printf '{"label":"%s/proxied","mode":"idle","open":%s,"rss_before_kb":%s,"rss_after_kb":%s}\n' \
-        "$target" "${open:-0}" "$before" "$after" >>"$results"
+    wait "$loadgen_pid"
+    open=$(awk '/^READY/ { print $2 }' "$report")
+    printf '{"label":"%s/proxied","mode":"%s-memory","open":%s,"rss_before_kb":%s,"rss_after_kb":%s}\n' \
+        "$target" "$mode" "${open:-0}" "$before" "$after" >>"$results"
+}
+for target in "${targets[@]}"; do
+    memory "$target" idle --idle "$idle_connections" --concurrency 200 --hold 2
+done
+for target in "${targets[@]}"; do
+    memory "$target" bulk --concurrency "$quiet_connections" --duration "$quiet_bulk_seconds" --warmup 0 --hold 1.5
 done
 
+echo "measured in $((SECONDS - started)) s" >&2
 python3 "$root/scripts/bench-table.py" "$results" --cores "$cores" --quick "$quick" \
     --mailgate "$(basename "${mailgate_command[0]}")" | tee "$out/table.txt"

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOPosix
 
@@ -34,12 +35,21 @@ enum BulkRelay {
         if now < deadline { usleep(UInt32((deadline - now).nanoseconds / 1000)) }
 
         var received = 0
-        for (loop, handler, channel) in sessions {
-            let (bytes, streaming) = try loop.submit { (handler.value.measuredBytes, handler.value.streaming) }.wait()
+        for (loop, handler, _) in sessions {
+            let (bytes, streaming) = try loop.submit { () -> (Int, Bool) in
+                handler.value.stopWriting()
+                return (handler.value.measuredBytes, handler.value.streaming)
+            }.wait()
             received += bytes
             if !streaming { errors += 1 }
-            channel.close(promise: nil)
         }
+        if options.hold > 0 {
+            // The connections stay open, quiet, after moving data: what does the proxy keep?
+            usleep(500_000)
+            FileHandle.standardOutput.write(Data("READY \(sessions.count)\n".utf8))
+            usleep(UInt32(options.hold * 1e6))
+        }
+        for (_, _, channel) in sessions { channel.close(promise: nil) }
         for (_, _, channel) in sessions { try? channel.closeFuture.wait() }
         let seconds = Double((deadline - max(warmupEnd, start)).nanoseconds) / 1e9
         var report = Report(label: options.label, mode: options.mode.rawValue)
@@ -110,7 +120,14 @@ final class BulkHandler: ChannelInboundHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if streaming { fill(context: context) }
+        if streaming && !stopped { fill(context: context) }
+    }
+
+    private var stopped = false
+
+    /// The measurement is over: send nothing more (what is in flight still comes back).
+    func stopWriting() {
+        stopped = true
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {

@@ -21,9 +21,11 @@ struct Options {
     var warmup = 0.5
     /// Bulk: bytes per write.
     var chunk = 64 * 1024
-    /// Idle: connections to open, and how long to hold them once all are greeted.
+    /// Idle: connections to open.
     var idle = 1000
-    var hold = 3.0
+    /// Idle: how long to hold the connections once all are greeted. Bulk: if above 0, keep the
+    /// connections open and quiet this long after streaming (memory after activity).
+    var hold = 0.0
 
     static let usage = """
         usage: LoadGen --mode short|bulk|idle --port P [--label NAME] [--proxy-header]
