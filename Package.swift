@@ -13,6 +13,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
@@ -31,13 +36,32 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
         ]),
+        // The control API: its JSON types, server and client.
+        .target(name: "Control", dependencies: [
+            "AccessPolicy", "Gate", "NetAddress",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // ncurses (wide characters) for the console's one curses backend.
+        .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
+        // The console: terminal layer, widgets, views, actions, themes. Curses only in CursesBackend.
+        .target(name: "Console", dependencies: ["CNCurses", "Control", "AccessPolicy", "Gate", "NetAddress"]),
         .executableTarget(name: "mailgate", dependencies: [
-            "NetAddress", "ProxyProtocol", "AccessPolicy", "Gate",
+            "NetAddress", "ProxyProtocol", "AccessPolicy", "Gate", "Control", "Console",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .executableTarget(name: "MicroBench", dependencies: [
             "NetAddress", "ProxyProtocol", "AccessPolicy",
@@ -76,6 +100,15 @@ let package = Package(
         .testTarget(name: "AccessPolicyTests", dependencies: [
             "AccessPolicy", "NetAddress",
             .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Control", "AccessPolicy", "Gate", "NetAddress"],
+                    exclude: ["Goldens"]),
+        .testTarget(name: "ControlTests", dependencies: [
+            "Control", "Gate", "AccessPolicy", "NetAddress",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .testTarget(name: "GateTests", dependencies: [
             "Gate", "AccessPolicy", "ProxyProtocol", "NetAddress",

@@ -39,7 +39,7 @@ extension AccessLists {
     }
 
     public func adding(_ draft: EntryDraft, to kind: ListKind, knownServices: Set<String>,
-                       by user: String?, now: Date = Date()) throws(AccessEditError) -> (lists: AccessLists, entry: AccessEntry) {
+                       by user: String?, now: Date = AccessEntry.timestamp()) throws(AccessEditError) -> (lists: AccessLists, entry: AccessEntry) {
         guard let sourceText = draft.source else {
             throw AccessEditError(code: .invalid, message: "source is required (an address, CIDR or range a-b)")
         }
@@ -57,7 +57,7 @@ extension AccessLists {
     }
 
     public func updating(_ key: String, in kind: ListKind, with draft: EntryDraft, knownServices: Set<String>,
-                         by user: String?, now: Date = Date()) throws(AccessEditError) -> (lists: AccessLists, before: AccessEntry, after: AccessEntry) {
+                         by user: String?, now: Date = AccessEntry.timestamp()) throws(AccessEditError) -> (lists: AccessLists, before: AccessEntry, after: AccessEntry) {
         guard let index = index(of: kind, idOrSource: key) else {
             throw AccessEditError(code: .notFound, message: "no \(kind.rawValue) entry \"\(key)\" (give its id or its source)")
         }

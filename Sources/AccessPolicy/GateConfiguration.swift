@@ -53,11 +53,15 @@ public struct ControlConfiguration: Hashable, Sendable {
     public var socket: String
     public var group: String?
     public var revertAfter: Duration
+    /// The append-only audit log; nil means `audit.log` beside the access file.
+    public var auditLog: String?
 
-    public init(socket: String = "/run/mailgate/control.sock", group: String? = nil, revertAfter: Duration = .seconds(120)) {
+    public init(socket: String = "/run/mailgate/control.sock", group: String? = nil, revertAfter: Duration = .seconds(120),
+                auditLog: String? = nil) {
         self.socket = socket
         self.group = group
         self.revertAfter = revertAfter
+        self.auditLog = auditLog
     }
 }
 
@@ -97,4 +101,11 @@ public struct GateConfiguration: Hashable, Sendable {
     }
 
     public var serviceNames: [String] { listeners.map(\.service) }
+
+    /// `[control] audit_log`, or `audit.log` in the access file's folder.
+    public var auditLogPath: String {
+        if let path = control.auditLog { return path }
+        let folder = accessFile.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        return folder.isEmpty ? "audit.log" : folder + "/audit.log"
+    }
 }

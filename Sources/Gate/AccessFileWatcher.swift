@@ -1,18 +1,12 @@
-import AccessPolicy
 import Foundation
-import Logging
 import Synchronization
 
-/// Reloads the access policy when the access file changes on disk (checked once a second)
-/// or when asked (SIGHUP). A file that fails to load is refused with every problem logged,
-/// and the last good policy stays in force; open connections are never touched.
+/// Notices when the access file changes on disk (checked once a second by size, mtime and
+/// inode) and calls `onChange`. What a change means — reload, validate, refuse — is the
+/// owner's business (the control API's access store); SIGHUP calls the same path directly.
 public final class AccessFileWatcher: Sendable {
-    /// Reads and validates the file: the new policy and a one-line summary for the log.
-    public typealias Loader = @Sendable () throws -> (policy: AccessPolicy, summary: String)
-
     private let path: String
-    private let state: GateState
-    private let load: Loader
+    private let onChange: @Sendable () -> Void
     private let lastSeen: Mutex<FileStamp?>
     private let task = Mutex<Task<Void, Never>?>(nil)
 
@@ -28,10 +22,9 @@ public final class AccessFileWatcher: Sendable {
         }
     }
 
-    public init(path: String, state: GateState, load: @escaping Loader) {
+    public init(path: String, onChange: @escaping @Sendable () -> Void) {
         self.path = path
-        self.state = state
-        self.load = load
+        self.onChange = onChange
         self.lastSeen = Mutex(FileStamp(path: path))
     }
 
@@ -47,7 +40,7 @@ public final class AccessFileWatcher: Sendable {
                     defer { last = stamp }
                     return stamp != nil && stamp != last
                 }
-                if changed { watcher.reload(trigger: "file changed") }
+                if changed { watcher.onChange() }
             }
         }
         task.withLock { $0 = polling }
@@ -55,21 +48,5 @@ public final class AccessFileWatcher: Sendable {
 
     public func stop() {
         task.withLock { $0?.cancel() }
-    }
-
-    /// Loads the file and puts it in force, or logs why it was refused. Returns true on success.
-    @discardableResult
-    public func reload(trigger: String) -> Bool {
-        lastSeen.withLock { $0 = FileStamp(path: path) }
-        do {
-            let loaded = try load()
-            state.replacePolicy(loaded.policy)
-            state.logger.notice("reloaded access file \(path) (\(trigger)): \(loaded.summary)")
-            state.record(GateEvent(kind: .configChanged, detail: "reloaded \(path) (\(trigger)): \(loaded.summary)"))
-            return true
-        } catch {
-            state.logger.error("refused invalid access file \(path) (\(trigger)); the last good policy stays in force:\n\(error)")
-            return false
-        }
     }
 }

@@ -78,7 +78,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             reject(reason, client: peer.address, entry: entry)
             return
         }
-        let initial: ConnectionState = decision.name == "direct" ? .relayingDirect : .awaitingHeader
+        let initial: ConnectionState
+        if case .requireProxyHeader = decision { initial = .awaitingHeader } else { initial = .relayingDirect }
         let admission = state.registry.admit(
             service: service, listener: listener.endpoint, peer: peer, state: initial,
             entry: decision.matchedEntry, limits: state.limits,
@@ -159,6 +160,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
                 return
             }
             connection?.update(state: .relayingProxied, realClient: client)
+            if let connection {
+                state.metrics.recordHeaderWait(seconds: Date().timeIntervalSince(connection.started), service: service)
+            }
             state.record(GateEvent(kind: .proxied, connection: connection?.id, service: service, listener: listener.endpoint,
                                    peer: peer.address, realClient: client.address, entryID: connection?.entry?.entry.id))
             connectUpstream(context: context, client: client, destination: header.originalDestination ?? local)

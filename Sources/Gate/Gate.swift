@@ -23,9 +23,9 @@ public final class Gate: Sendable {
     }
 
     public init(configuration: GateConfiguration, policy: AccessPolicy, logger: Logger,
-                group: MultiThreadedEventLoopGroup? = nil) {
+                group: MultiThreadedEventLoopGroup? = nil, metrics: GateMetrics = GateMetrics()) {
         self.configuration = configuration
-        self.state = GateState(policy: policy, limits: configuration.limits, logger: logger)
+        self.state = GateState(policy: policy, limits: configuration.limits, logger: logger, metrics: metrics)
         self.ownsGroup = group == nil
         self.group = group ?? MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
     }

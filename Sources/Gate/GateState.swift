@@ -10,12 +10,17 @@ public final class GateState: Sendable {
     public let registry = ConnectionRegistry()
     public let journal: EventJournal
     public let windows = TrafficWindows()
-    let logger: Logger
+    public let metrics: GateMetrics
+    public let logger: Logger
     private let current: Mutex<(policy: AccessPolicy, limits: ConnectionLimits)>
     private let draining = Atomic<Bool>(false)
+    private let accepted = Atomic<UInt64>(0)
+    private let rejected = Atomic<UInt64>(0)
 
-    public init(policy: AccessPolicy, limits: ConnectionLimits, logger: Logger, journalCapacity: Int = 10_000) {
+    public init(policy: AccessPolicy, limits: ConnectionLimits, logger: Logger, journalCapacity: Int = 10_000,
+                metrics: GateMetrics = GateMetrics()) {
         self.current = Mutex((policy, limits))
+        self.metrics = metrics
         self.logger = logger
         self.journal = EventJournal(capacity: journalCapacity)
     }
@@ -28,6 +33,10 @@ public final class GateState: Sendable {
         current.withLock { $0.policy = policy }
     }
 
+    /// Connections accepted and refused since the gate started.
+    public var acceptedTotal: UInt64 { accepted.load(ordering: .relaxed) }
+    public var rejectedTotal: UInt64 { rejected.load(ordering: .relaxed) }
+
     var isDraining: Bool { draining.load(ordering: .relaxed) }
     func startDraining() { draining.store(true, ordering: .relaxed) }
 
@@ -37,9 +46,20 @@ public final class GateState: Sendable {
         windows.record(.direct, source: peer, service: service, at: Int64(Date().timeIntervalSince1970))
     }
 
-    /// Records an event in the journal and, where it counts, in the traffic windows.
-    func record(_ event: GateEvent) {
+    /// Records an event in the journal and, where it counts, in the traffic windows and metrics.
+    public func record(_ event: GateEvent) {
         journal.record(event)
+        switch event.kind {
+        case .accepted:
+            accepted.add(1, ordering: .relaxed)
+        case .rejected:
+            rejected.add(1, ordering: .relaxed)
+            metrics.countReject(reason: event.reason?.rawValue ?? "unknown", service: event.service ?? "unknown")
+        case .closed:
+            metrics.countRelayed(fromClient: event.bytesFromClient ?? 0, toClient: event.bytesToClient ?? 0)
+        default:
+            break
+        }
         guard let peer = event.peer, let service = event.service else { return }
         let now = Int64(event.time.timeIntervalSince1970)
         switch event.kind {

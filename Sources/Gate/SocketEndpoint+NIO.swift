@@ -20,7 +20,7 @@ extension SocketEndpoint {
     }
 
     /// The NIO socket address to bind or connect to.
-    func socketAddress() throws -> SocketAddress {
+    public func socketAddress() throws -> SocketAddress {
         try SocketAddress(ipAddress: address.description, port: Int(port))
     }
 }

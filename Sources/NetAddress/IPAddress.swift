@@ -37,6 +37,12 @@ public enum IPAddress: Hashable, Sendable {
 
     /// Builds an address from 4 (IPv4) or 16 (IPv6) bytes in network order.
     public init?<C: Collection>(bytes: C) where C.Element == UInt8 {
+        self.init(bytes: ArraySlice(bytes))
+    }
+
+    /// The same for the common case, not generic: generic code is not specialised across
+    /// modules, and the PROXY decoder calls this per header.
+    public init?(bytes: ArraySlice<UInt8>) {
         switch bytes.count {
         case 4:
             self = .v4(bytes.reduce(0) { $0 << 8 | UInt32($1) })
@@ -50,98 +56,113 @@ public enum IPAddress: Hashable, Sendable {
     /// Parses dotted-quad IPv4 or textual IPv6 (with `::` and an embedded IPv4 tail).
     /// Brackets are not accepted here; see `SocketEndpoint` for `[v6]:port`.
     public init?(_ text: some StringProtocol) {
-        if let v4 = IPAddress.parseV4(Substring(text)) {
+        self.init(Substring(text))
+    }
+
+    /// The same, not generic (see `init?(bytes:)`).
+    public init?(_ text: Substring) {
+        if let v4 = IPAddress.parseV4(text) {
             self = .v4(v4)
-        } else if let v6 = IPAddress.parseV6(Substring(text)) {
+        } else if let v6 = IPAddress.parseV6(text) {
             self = .v6(v6)
         } else {
             return nil
         }
     }
 
+    /// Four decimal octets 0–255, no leading zeros; read byte by byte (this runs for every
+    /// PROXY v1 header, so no splitting into strings).
     static func parseV4(_ text: Substring) -> UInt32? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
+        parseV4(utf8: text.utf8)
+    }
+
+    static func parseV4<Bytes: Sequence<UInt8>>(utf8 text: Bytes) -> UInt32? {
         var value: UInt32 = 0
-        for part in parts {
-            guard let octet = parseDecimalOctet(part) else { return nil }
-            value = value << 8 | UInt32(octet)
-        }
-        return value
-    }
-
-    private static func parseDecimalOctet(_ text: Substring) -> UInt8? {
-        let utf8 = text.utf8
-        guard (1...3).contains(utf8.count), utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-        if utf8.count > 1 && utf8.first == 0x30 { return nil }  // leading zero
-        return UInt8(text)
-    }
-
-    static func parseV6(_ text: Substring) -> UInt128? {
-        guard text.contains(":"), text.utf8.count <= 45 else { return nil }
-        var head: [UInt16] = []
-        var tail: [UInt16] = []
-        var sawGap = false
-        let halves = splitOnDoubleColon(text)
-        guard halves.count <= 2 else { return nil }
-        sawGap = halves.count == 2
-
-        func groups(_ part: Substring, allowV4Tail: Bool) -> [UInt16]? {
-            if part.isEmpty { return [] }
-            var result: [UInt16] = []
-            let fields = part.split(separator: ":", omittingEmptySubsequences: false)
-            for (index, field) in fields.enumerated() {
-                if allowV4Tail && index == fields.count - 1 && field.contains(".") {
-                    guard let v4 = parseV4(field) else { return nil }
-                    result.append(UInt16(v4 >> 16))
-                    result.append(UInt16(v4 & 0xFFFF))
-                } else {
-                    guard (1...4).contains(field.utf8.count),
-                          field.utf8.allSatisfy({ $0.isHexDigit }),
-                          let group = UInt16(field, radix: 16) else { return nil }
-                    result.append(group)
-                }
+        var octet: UInt32 = 0
+        var digits = 0
+        var dots = 0
+        var leadingZero = false
+        for byte in text {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if leadingZero { return nil }
+                if digits == 0 && byte == UInt8(ascii: "0") { leadingZero = true }
+                octet = octet * 10 + UInt32(byte - UInt8(ascii: "0"))
+                digits += 1
+                if digits > 3 || octet > 255 { return nil }
+            case UInt8(ascii: "."):
+                guard digits > 0, dots < 3 else { return nil }
+                value = value << 8 | octet
+                (octet, digits, leadingZero) = (0, 0, false)
+                dots += 1
+            default:
+                return nil
             }
-            return result
         }
-
-        if sawGap {
-            guard let h = groups(halves[0], allowV4Tail: false),
-                  let t = groups(halves[1], allowV4Tail: true) else { return nil }
-            head = h
-            tail = t
-            guard head.count + tail.count <= 7 else { return nil }
-        } else {
-            guard let all = groups(halves[0], allowV4Tail: true), all.count == 8 else { return nil }
-            head = all
-        }
-        let zeros = [UInt16](repeating: 0, count: 8 - head.count - tail.count)
-        return (head + zeros + tail).reduce(0) { $0 << 16 | UInt128($1) }
+        guard dots == 3, digits > 0 else { return nil }
+        return value << 8 | octet
     }
-}
 
-/// Splits at every `::`; more than one piece back means a gap was written.
-private func splitOnDoubleColon(_ text: Substring) -> [Substring] {
-    var pieces: [Substring] = []
-    var start = text.startIndex
-    var index = text.startIndex
-    while index < text.endIndex {
-        let next = text.index(after: index)
-        if text[index] == ":" && next < text.endIndex && text[next] == ":" {
-            pieces.append(text[start..<index])
-            index = text.index(after: next)
-            start = index
-        } else {
-            index = next
+    /// Hex groups with at most one `::` and an optional dotted IPv4 tail; read byte by byte.
+    static func parseV6(_ text: Substring) -> UInt128? {
+        let colon = UInt8(ascii: ":")
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 2, bytes.count <= 45 else { return nil }
+        var groups: [UInt16] = []
+        groups.reserveCapacity(8)
+        var gapAt: Int?
+        var index = 0
+        if bytes[0] == colon {
+            guard bytes[1] == colon else { return nil }
+            gapAt = 0
+            index = 2
         }
+        while index < bytes.count {
+            var end = index
+            var value: UInt32 = 0
+            while end < bytes.count, let digit = bytes[end].hexValue {
+                value = value << 4 | UInt32(digit)
+                end += 1
+            }
+            if end < bytes.count && bytes[end] == UInt8(ascii: ".") {
+                // A dotted IPv4 tail ends the address.
+                guard let v4 = parseV4(utf8: bytes[index...]) else { return nil }
+                groups.append(UInt16(v4 >> 16))
+                groups.append(UInt16(v4 & 0xFFFF))
+                index = bytes.count
+                break
+            }
+            guard (1...4).contains(end - index) else { return nil }
+            groups.append(UInt16(value))
+            guard end < bytes.count else { break }
+            guard bytes[end] == colon else { return nil }
+            if end + 1 < bytes.count && bytes[end + 1] == colon {
+                guard gapAt == nil else { return nil }
+                gapAt = groups.count
+                index = end + 2
+            } else {
+                index = end + 1
+                guard index < bytes.count else { return nil }  // a trailing single colon
+            }
+        }
+        if let gapAt {
+            guard groups.count <= 7 else { return nil }
+            groups.insert(contentsOf: repeatElement(0, count: 8 - groups.count), at: gapAt)
+        }
+        guard groups.count == 8 else { return nil }
+        return groups.reduce(0) { $0 << 16 | UInt128($1) }
     }
-    pieces.append(text[start...])
-    return pieces
 }
 
 extension UInt8 {
-    var isHexDigit: Bool {
-        (0x30...0x39).contains(self) || (0x41...0x46).contains(self) || (0x61...0x66).contains(self)
+    /// The value of an ASCII hex digit, or nil.
+    var hexValue: UInt8? {
+        switch self {
+        case 0x30...0x39: self - 0x30
+        case 0x41...0x46: self - 0x41 + 10
+        case 0x61...0x66: self - 0x61 + 10
+        default: nil
+        }
     }
 }
 

@@ -14,7 +14,10 @@ public enum ProxyHeaderDecoder {
     where Bytes.Element == UInt8, Bytes.Index == Int {
         // A bounded copy: the parsers then index from 0 whatever the caller's startIndex,
         // and nothing past the longest acceptable header is ever needed.
-        let window = Array(bytes.prefix(maximumV2Length))
+        // Contiguous storage (arrays, NIO's ByteBufferView) is copied in one go: this generic
+        // entry point is not specialised across modules, and a per-byte copy dominated.
+        let window = bytes.withContiguousStorageIfAvailable { Array($0.prefix(maximumV2Length)) }
+            ?? Array(bytes.prefix(maximumV2Length))
         guard let first = window.first else { return .needMoreData }
         do throws(ProxyHeaderError) {
             let result: (header: ProxyHeader, consumed: Int)?

@@ -365,6 +365,9 @@ description = "test: blacklisted client"
 services = ["all"]
 """
 
+# For gates with an imap listener only: naming a service no listener defines is an error.
+IMAP_ONLY_ACCESS = DEFAULT_ACCESS.replace('services = ["imap", "pop3"]', 'services = ["imap"]')
+
 
 @dataclass
 class Listener:

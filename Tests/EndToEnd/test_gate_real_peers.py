@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from peers import (DEFAULT_ACCESS, DOVECOT_IMAP_HAPROXY, GATE_IMAP, GATE_POP3, GATE_SMTP, Listener,
+from peers import (DEFAULT_ACCESS, IMAP_ONLY_ACCESS, DOVECOT_IMAP_HAPROXY, GATE_IMAP, GATE_POP3, GATE_SMTP, Listener,
                    RawConn, SourceSMTP, free_port, imap_login, imap_session, login_line,
                    pop3_session, proxy_v1, proxy_v2)
 
@@ -166,14 +166,14 @@ def test_smtp_through_the_gate_reaches_aiosmtpd_with_the_client_address(gate, sm
 # ----------------------------------------------------------------------------- 4. failures and reloads
 
 def test_upstream_down_gives_imap_bye_promptly(gate_factory):
-    g = gate_factory([Listener("imap", free_port(), "127.0.0.1:1")])  # nothing listens on port 1
+    g = gate_factory([Listener("imap", free_port(), "127.0.0.1:1")], IMAP_ONLY_ACCESS)  # nothing listens on port 1
     with RawConn.open("127.0.0.3", g.port("imap")) as c:
         expect_reject(c, b"* BYE [UNAVAILABLE]", timeout=3)
         assert c.elapsed() < 3, f"reject took {c.elapsed():.2f}s"
 
 
 def _imap_gate(gate_factory):
-    return gate_factory([Listener("imap", free_port(), f"127.0.0.1:{DOVECOT_IMAP_HAPROXY}")])
+    return gate_factory([Listener("imap", free_port(), f"127.0.0.1:{DOVECOT_IMAP_HAPROXY}")], IMAP_ONLY_ACCESS)
 
 
 EXTRA_BLACKLIST = """
@@ -194,7 +194,7 @@ def test_reload_while_sessions_are_open_drops_none(gate_factory):
             assert line is not None and line.startswith(b"* OK"), line
 
         mark = g.log.mark()
-        g.write_access(DEFAULT_ACCESS + EXTRA_BLACKLIST)
+        g.write_access(IMAP_ONLY_ACCESS + EXTRA_BLACKLIST)
         g.reload()
         g.log.wait_for(r"reloaded access file", mark, timeout=5)
 
@@ -213,8 +213,8 @@ def test_reload_while_sessions_are_open_drops_none(gate_factory):
 
 
 INVALID_ACCESS = {
-    "toml-syntax-error": DEFAULT_ACCESS.replace('source = "127.0.0.2"', 'source = "127.0.0.2'),
-    "bad-address": DEFAULT_ACCESS.replace('source = "127.0.0.66"', 'source = "127.0.0.300"'),
+    "toml-syntax-error": IMAP_ONLY_ACCESS.replace('source = "127.0.0.2"', 'source = "127.0.0.2'),
+    "bad-address": IMAP_ONLY_ACCESS.replace('source = "127.0.0.66"', 'source = "127.0.0.300"'),
 }
 
 

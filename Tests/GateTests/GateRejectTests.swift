@@ -6,9 +6,9 @@ import Testing
 
 @Suite struct GateRejectTests {
     @Test func flaggedSourceWithoutHeaderIsToldWhyAfterTheTimeout() async throws {
-        try await withGate { fixture in
-            let client = try await fixture.connect(from: "127.0.0.2")
+        try await withGate(headerTimeout: .milliseconds(300)) { fixture in
             let started = ContinuousClock.now
+            let client = try await fixture.connect(from: "127.0.0.2")
             try await client.waitFor("* BYE [UNAVAILABLE] 127.0.0.2 is configured as a PROXY-protocol load balancer")
             #expect(ContinuousClock.now - started >= .milliseconds(250))
             try await client.waitForClose()

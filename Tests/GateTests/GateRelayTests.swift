@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func headerArrivingOneByteAtATimeIsAccepted() async throws {
-        try await withGate(headerTimeout: .seconds(3)) { fixture in
+        try await withGate { fixture in
             let client = try await fixture.connect(from: "127.0.0.2")
             let header = ProxyHeader(version: .v2, command: .proxy, transport: .stream,
                                      addresses: .inet(source: SocketEndpoint("198.51.100.20:5555")!,
@@ -64,7 +64,7 @@ import Testing
     }
 
     @Test func openConnectionsAreRegisteredWithTheirStateAndRemovedOnClose() async throws {
-        try await withGate(headerTimeout: .seconds(3)) { fixture in
+        try await withGate { fixture in
             let direct = try await fixture.connect(from: "127.0.0.3")
             let proxy = try await fixture.connect(from: "127.0.0.2")
             try await direct.waitFor("* OK")

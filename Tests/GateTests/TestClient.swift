@@ -14,7 +14,8 @@ final class TestClient: Sendable {
         self.received = received
     }
 
-    static func connect(from source: String, to port: Int, group: EventLoopGroup) async throws -> TestClient {
+    static func connect(from source: String, to port: Int, host: String = "127.0.0.1",
+                        group: EventLoopGroup) async throws -> TestClient {
         let received = Received()
         let channel = try await ClientBootstrap(group: group)
             .channelOption(.allowRemoteHalfClosure, value: true)
@@ -24,7 +25,7 @@ final class TestClient: Sendable {
                     try channel.pipeline.syncOperations.addHandler(ReceivingHandler(received: received))
                 }
             }
-            .connect(host: "127.0.0.1", port: port).get()
+            .connect(host: host, port: port).get()
         return TestClient(channel: channel, received: received)
     }
 

@@ -1,0 +1,57 @@
+import Foundation
+
+/// The main loop (htop style): render the model, flush, wait for a key with the refresh
+/// tick as timeout, hand the key to the model, carry out its commands.
+public final class ConsoleApp {
+    public private(set) var model: ConsoleModel
+    let backend: TerminalBackend
+    let tickMilliseconds: Int
+    let clock: () -> Date
+    let perform: (ConsoleCommand, inout ConsoleModel) -> Void
+    let onTick: (inout ConsoleModel) -> Void
+
+    public init(model: ConsoleModel, backend: TerminalBackend, tickMilliseconds: Int = 250,
+                clock: @escaping () -> Date = Date.init,
+                perform: @escaping (ConsoleCommand, inout ConsoleModel) -> Void,
+                onTick: @escaping (inout ConsoleModel) -> Void = { _ in }) {
+        self.model = model
+        self.backend = backend
+        self.tickMilliseconds = tickMilliseconds
+        self.clock = clock
+        self.perform = perform
+        self.onTick = onTick
+    }
+
+    /// One frame: tick, draw, read at most one key. Returns false once the console should end.
+    @discardableResult
+    public func step() -> Bool {
+        model.tick(now: clock())
+        onTick(&model)
+        let (width, height) = backend.size
+        model.pageSize = ConsoleScreen.pageSize(height: height)
+        backend.flush(ConsoleScreen.render(model, width: width, height: height))
+        guard let key = backend.readKey(timeoutMilliseconds: tickMilliseconds) else { return !model.quitRequested }
+        let tooSmall = width < TooSmallScreen.minimumWidth || height < TooSmallScreen.minimumHeight
+        if tooSmall, key != .character("q"), key != .function(10) { return true }
+        for command in model.handle(key) { perform(command, &model) }
+        return !model.quitRequested
+    }
+
+    public func run() {
+        while step() {}
+    }
+
+    /// `mailgate tui --fixture`: the console over built-in sample data and a pretend daemon.
+    public static func runFixture(theme: Theme, readonly: Bool, mouse: Bool) throws {
+        let backend = try CursesBackend(theme: theme, mouse: mouse)
+        defer { backend.shutdown() }
+        var daemon = FixtureDaemon(now: Date())
+        daemon.synthesizeTraffic = true
+        var model = ConsoleModel(now: Date(), link: .fixture, readonly: readonly)
+        daemon.load(into: &model)
+        let app = ConsoleApp(model: model, backend: backend,
+                             perform: { command, model in daemon.perform(command, model: &model) },
+                             onTick: { model in daemon.tick(model: &model) })
+        app.run()
+    }
+}

@@ -1,0 +1,300 @@
+import AccessPolicy
+import Control
+import Foundation
+import Gate
+
+/// The live console: feeds a `ConsoleModel` from the control API and carries out its
+/// commands. Network work runs in tasks that post their results to a mailbox; the main
+/// loop (the only thread that touches curses) drains it on every tick (DESIGN §7,
+/// STYLE: gate → control API → console model → views).
+public final class ConsoleSession: @unchecked Sendable {
+    public let socketPath: String
+    /// Seconds between status/connections refreshes.
+    public var refreshInterval: Double = 2
+    private let lock = NSLock()
+    private var posted: [@Sendable (inout ConsoleModel) -> Void] = []
+    private var stopRequested = false
+    private var client: ControlClient?
+    private var link: Task<Void, Never>?
+
+    public init(socketPath: String) {
+        self.socketPath = socketPath
+    }
+
+    // MARK: The mailbox between the network tasks and the main loop
+
+    func post(_ change: @escaping @Sendable (inout ConsoleModel) -> Void) {
+        lock.withLock { posted.append(change) }
+    }
+
+    /// Applies everything the network tasks posted since the last tick (main loop only).
+    public func drain(into model: inout ConsoleModel) {
+        let changes = lock.withLock { () -> [@Sendable (inout ConsoleModel) -> Void] in
+            defer { posted.removeAll() }
+            return posted
+        }
+        for change in changes { change(&model) }
+        if lock.withLock({ stopRequested }) { model.quitRequested = true }
+    }
+
+    /// Ends the console from outside (e.g. the demo stopping); thread-safe.
+    public func requestStop() {
+        lock.withLock { stopRequested = true }
+    }
+
+    // MARK: Running
+
+    /// Runs the console on this thread until `q` (or `requestStop()`), with curses.
+    public func run(theme: Theme, readonly: Bool, mouse: Bool, installSignalHandlers: Bool = true) throws {
+        let backend = try CursesBackend(theme: theme, mouse: mouse, installSignalHandlers: installSignalHandlers)
+        defer { backend.shutdown() }
+        run(backend: backend, readonly: readonly)
+    }
+
+    /// Runs the console over any backend (the headless one in tests).
+    public func run(backend: TerminalBackend, readonly: Bool) {
+        let finished = DispatchSemaphore(value: 0)
+        let link = Task.detached { [self] in
+            do {
+                try await ControlClient.with(socketPath: socketPath) { client in
+                    self.lock.withLock { self.client = client }
+                    await self.follow(client)
+                    self.lock.withLock { self.client = nil }
+                }
+            } catch {}
+            finished.signal()
+        }
+        lock.withLock { self.link = link }
+        let app = ConsoleApp(model: ConsoleModel(now: Date(), link: .connecting, readonly: readonly), backend: backend,
+                             perform: { [self] command, _ in perform(command) },
+                             onTick: { [self] model in drain(into: &model) })
+        app.run()
+        link.cancel()
+        _ = finished.wait(timeout: .now() + 5)
+    }
+
+    /// Loads everything, then follows the event stream and refreshes periodically; on a
+    /// lost link says so and retries with backoff, reloading everything once back.
+    func follow(_ client: ControlClient) async {
+        var attempt = 0
+        var wasConnected = false
+        var lastSequence: UInt64 = 0
+        var daemonStarted: Date?
+        while !Task.isCancelled {
+            do {
+                // A quick connect() of our own first: the HTTP client would wait for its
+                // connect timeout on a missing or refusing socket; this gives the errno now.
+                if let code = Self.probe(socketPath) { throw LinkFailure(code: code) }
+                let status = try await client.call(StatusResponse.self, .GET, "/v1/status")
+                if daemonStarted != status.started {
+                    // A restarted daemon numbers its events from 1 again.
+                    lastSequence = 0
+                    post { $0.lastSequence = 0; $0.rejects = [] }
+                }
+                daemonStarted = status.started
+                let loaded = try await loadAll(client, status: status)
+                lastSequence = max(lastSequence, loaded)
+                attempt = 0
+                wasConnected = true
+                post { $0.apply(link: .connected) }
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    let since = lastSequence
+                    group.addTask { try await self.stream(client, since: since) }
+                    group.addTask { try await self.refreshLoop(client) }
+                    try await group.next()
+                    group.cancelAll()
+                }
+                throw ControlClient.Failure.unreachable(socket: socketPath, reason: "the event stream ended")
+            } catch {
+                if Task.isCancelled { return }
+                attempt += 1
+                let code = Self.errnoCode(for: error, socket: socketPath)
+                let state = LinkProblem.state(errno: code, socket: socketPath, wasConnected: wasConnected, attempt: attempt)
+                post { $0.apply(link: state) }
+                let delay = min(0.25 * pow(2, Double(min(attempt, 5))), 5)
+                try? await Task.sleep(for: .milliseconds(Int(delay * 1000)))
+            }
+        }
+    }
+
+    /// Status, both lists, connections and the recent events; returns the newest sequence.
+    func loadAll(_ client: ControlClient, status: StatusResponse) async throws -> UInt64 {
+        let whitelist = try await client.call(AccessListResponse.self, .GET, "/v1/whitelist")
+        let blacklist = try await client.call(AccessListResponse.self, .GET, "/v1/blacklist")
+        let connections = try await client.call(ConnectionsResponse.self, .GET, "/v1/connections")
+        let events = try await client.call(EventsResponse.self, .GET, "/v1/events?limit=1000").events
+        post {
+            $0.apply(status: status)
+            $0.apply(list: whitelist)
+            $0.apply(list: blacklist)
+            $0.apply(connections: connections)
+            $0.apply(events: events)
+        }
+        return events.map(\.sequence).max() ?? 0
+    }
+
+    func reloadLists(_ client: ControlClient) async throws {
+        let status = try await client.call(StatusResponse.self, .GET, "/v1/status")
+        let whitelist = try await client.call(AccessListResponse.self, .GET, "/v1/whitelist")
+        let blacklist = try await client.call(AccessListResponse.self, .GET, "/v1/blacklist")
+        post {
+            $0.apply(list: whitelist)
+            $0.apply(list: blacklist)
+            $0.apply(status: status)
+        }
+    }
+
+    func stream(_ client: ControlClient, since: UInt64) async throws {
+        for try await event in try await client.events(query: since > 0 ? "since=\(since)" : "") {
+            post { $0.apply(event: event) }
+            if event.kind == .configChanged || event.kind == .changeReverted {
+                try? await reloadLists(client)
+            }
+        }
+    }
+
+    func refreshLoop(_ client: ControlClient) async throws {
+        var listRevision: String?
+        while !Task.isCancelled {
+            try await Task.sleep(for: .milliseconds(Int(refreshInterval * 1000)))
+            let status = try await client.call(StatusResponse.self, .GET, "/v1/status")
+            let connections = try await client.call(ConnectionsResponse.self, .GET, "/v1/connections")
+            post {
+                $0.apply(status: status)
+                $0.apply(connections: connections)
+            }
+            if listRevision != nil, listRevision != status.revision { try await reloadLists(client) }
+            listRevision = status.revision
+        }
+    }
+
+    // MARK: Carrying out the model's commands
+
+    /// One request to the control API.
+    public struct Request: Hashable, Sendable {
+        public var method: ControlClient.Method
+        public var path: String
+        public var body: EntryWriteRequest?
+        public var ifMatch: String?
+    }
+
+    static func escaped(_ id: String) -> String {
+        id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? id
+    }
+
+    /// A form's edit; never acknowledged: only the warning dialog's `enableTCPProxy` is.
+    static func body(_ draft: EntryDraft) -> EntryWriteRequest {
+        EntryWriteRequest(source: draft.source, description: draft.description, services: draft.services,
+                          tcpProxy: draft.tcpProxy, enabled: draft.enabled)
+    }
+
+    /// The request a command becomes (nil for `quit`).
+    public static func request(for command: ConsoleCommand) -> Request? {
+        switch command {
+        case .fetchImpact(let id):
+            return Request(method: .GET, path: "/v1/whitelist/\(escaped(id))/impact")
+        case .enableTCPProxy(let id, let revision):
+            return Request(method: .PATCH, path: "/v1/whitelist/\(escaped(id))",
+                           body: EntryWriteRequest(tcpProxy: true, acknowledgeImpact: true), ifMatch: revision)
+        case .disableTCPProxy(let id, let revision):
+            return Request(method: .PATCH, path: "/v1/whitelist/\(escaped(id))", body: EntryWriteRequest(tcpProxy: false),
+                           ifMatch: revision)
+        case .addEntry(let kind, let draft, let revision):
+            return Request(method: .POST, path: "/v1/\(kind.rawValue)", body: body(draft), ifMatch: revision)
+        case .updateEntry(let kind, let id, let draft, let revision):
+            return Request(method: .PATCH, path: "/v1/\(kind.rawValue)/\(escaped(id))", body: body(draft), ifMatch: revision)
+        case .deleteEntry(let kind, let id, let revision):
+            return Request(method: .DELETE, path: "/v1/\(kind.rawValue)/\(escaped(id))", ifMatch: revision)
+        case .confirmChange(let id):
+            return Request(method: .POST, path: "/v1/changes/\(escaped(id))/confirm")
+        case .revertChange(let id):
+            return Request(method: .POST, path: "/v1/changes/\(escaped(id))/revert")
+        case .quit:
+            return nil
+        }
+    }
+
+    /// Starts carrying out a command; its answer (or refusal) reaches the model on a later tick.
+    public func perform(_ command: ConsoleCommand) {
+        guard let request = Self.request(for: command), let client = lock.withLock({ client }) else {
+            if command != .quit { post { $0.apply(error: "Not connected to the daemon: nothing was sent.") } }
+            return
+        }
+        Task.detached { [self] in
+            do {
+                let body = try request.body.map { try JSONEncoder().encode($0) }
+                let reply = try await client.send(request.method, request.path, body: body, ifMatch: request.ifMatch)
+                switch command {
+                case .fetchImpact:
+                    let impact = try ControlClient.decode(ImpactReport.self, reply)
+                    post { $0.apply(impact: impact) }
+                case .confirmChange:
+                    let change = try ControlClient.decode(PendingChangeInfo.self, reply)
+                    post {
+                        $0.apply(pendingChange: nil)
+                        $0.notice = Notice(text: "Change confirmed: \(change.summary) stays.", isError: false)
+                    }
+                    try await reloadLists(client)
+                case .revertChange:
+                    let change = try ControlClient.decode(PendingChangeInfo.self, reply)
+                    post {
+                        $0.apply(pendingChange: nil)
+                        $0.notice = Notice(text: "Change reverted: \(change.summary).", isError: false)
+                    }
+                    try await reloadLists(client)
+                default:
+                    let written = try ControlClient.decode(EntryWriteResponse.self, reply)
+                    post { $0.apply(write: written) }
+                    try await reloadLists(client)
+                }
+            } catch {
+                let message: String
+                if case ControlClient.Failure.refused(let status, let body) = error, status == 409 || status == 412 {
+                    message = "\(body.error.message) (the lists were reloaded; try again)"
+                } else {
+                    message = "\(error)"
+                }
+                post { $0.apply(error: message) }
+                try? await reloadLists(client)
+            }
+        }
+    }
+
+    // MARK: Why the link failed
+
+    struct LinkFailure: Error { var code: Int32 }
+
+    /// Connects to the Unix socket once and closes it: nil when something listens, else the errno.
+    public static func probe(_ path: String) -> Int32? {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return errno }
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return ENAMETOOLONG }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        return result == 0 ? nil : errno
+    }
+
+    /// The errno that best explains a failure to reach the socket, for `LinkProblem`.
+    public static func errnoCode(for error: any Error, socket path: String) -> Int32 {
+        if let failure = error as? LinkFailure { return failure.code }
+        var info = stat()
+        if stat(path, &info) != 0 { return errno == 0 ? ENOENT : errno }
+        if (info.st_mode & 0o170000) != 0o140000 { return ENOTSOCK }  // S_IFMT, S_IFSOCK
+        if access(path, R_OK | W_OK) != 0 { return EACCES }
+        if case ControlClient.Failure.unreachable(_, let reason) = error {
+            if reason.contains("refused") { return ECONNREFUSED }
+            if reason.contains("permission") { return EACCES }
+            if reason.contains("no such") { return ENOENT }
+        }
+        return ECONNRESET
+    }
+}

@@ -1,0 +1,178 @@
+import AccessPolicy
+import Foundation
+
+/// Key handling: overlays first, then the filter line, then the actions table.
+extension ConsoleModel {
+    /// Handles one key and returns what to ask of the daemon.
+    public mutating func handle(_ key: Key) -> [ConsoleCommand] {
+        if key == .resize { return [] }
+        if let overlay {
+            switch overlay {
+            case .confirm(let dialog): return handleConfirm(key, dialog)
+            case .tcpProxyWarning(let dialog): return handleWarning(key, dialog)
+            case .form(let form): return handleForm(key, form)
+            }
+        }
+        if editingFilter { handleFilter(key); return [] }
+        notice = nil
+        switch key {
+        case .wheel(let step): moveSelection(by: step); return []
+        default: break
+        }
+        guard let action = KeyActions.action(for: key, in: view, readonly: readonly, changePending: pendingChange != nil) else {
+            return []
+        }
+        return perform(action.id, key: key)
+    }
+
+    mutating func perform(_ id: KeyAction.ID, key: Key) -> [ConsoleCommand] {
+        let backwards = [Key.character("k"), .up, .pageUp, .character("g"), .home].contains(key)
+        switch id {
+        case .help:
+            if view == .help { view = viewBeforeHelp } else { viewBeforeHelp = view; view = .help }
+        case .nextView: view = view.next
+        case .previousView: view = view.previous
+        case .showView:
+            if case .character(let c) = key, let n = Int(String(c)), let target = ConsoleView(rawValue: n) { view = target }
+        case .move: moveSelection(by: backwards ? -1 : 1)
+        case .page: moveSelection(by: backwards ? -pageSize : pageSize)
+        case .jump: selection[view] = backwards ? 0 : max(0, rowCount(view) - 1)
+        case .filter: editingFilter = true
+        case .new:
+            guard let kind = view.list else { return [] }
+            overlay = .form(EntryForm(list: kind, knownServices: knownServices))
+        case .edit:
+            guard let kind = view.list, let entry = selectedEntry(kind) else { return [] }
+            overlay = .form(EntryForm(list: kind, entry: entry, knownServices: knownServices))
+        case .delete:
+            guard let kind = view.list, let entry = selectedEntry(kind) else { return [] }
+            let named = entry.description.isEmpty ? "\(entry.source)" : "\(entry.source) (\(entry.description))"
+            overlay = .confirm(ConfirmDialog(
+                title: "Delete \(kind.rawValue) entry?",
+                lines: ["Delete \(named) from the \(kind.rawValue)?",
+                        kind == .whitelist ? "Connections from it are then treated like any other source."
+                                           : "Connections from it are then no longer rejected."],
+                confirmLabel: "Delete", command: .deleteEntry(kind, entryID: entry.id, revision: revision(of: kind))))
+        case .toggleTCPProxy:
+            guard let entry = selectedEntry(.whitelist) else { return [] }
+            if entry.tcpProxy {
+                overlay = .confirm(ConfirmDialog(
+                    title: "Turn TCP Proxy off?",
+                    lines: ["Turn TCP Proxy off for \(entry.source)?",
+                            "Its connections are then relayed as direct, and PROXY headers from it are refused.",
+                            "If it is a load balancer, its clients will be cut off."],
+                    confirmLabel: "Turn off", command: .disableTCPProxy(entryID: entry.id, revision: revision(of: .whitelist))))
+                return []
+            }
+            overlay = .tcpProxyWarning(TCPProxyWarningDialog(entry: entry, revision: revision(of: .whitelist),
+                                                             knownServices: knownServices))
+            return [.fetchImpact(entryID: entry.id)]
+        case .confirmChange:
+            if let change = pendingChange { return [.confirmChange(id: change.id)] }
+        case .undoChange:
+            if let change = pendingChange { return [.revertChange(id: change.id)] }
+        case .pause:
+            paused.toggle()
+            if !paused { resume() }
+        case .quit:
+            quitRequested = true
+            return [.quit]
+        case .cancel:
+            if view == .help { view = viewBeforeHelp } else { filters[view] = nil }
+        }
+        return []
+    }
+
+    mutating func moveSelection(by step: Int) {
+        let count = rowCount(view)
+        guard count > 0 else { return }
+        selection[view] = min(max(0, selectedRow(view) + step), count - 1)
+    }
+
+    mutating func resume() {
+        let held = heldEvents
+        heldEvents = []
+        if let snapshot = heldConnections { heldConnections = nil; apply(connections: snapshot) }
+        apply(events: held)
+    }
+
+    mutating func handleFilter(_ key: Key) {
+        var text = filter(for: view)
+        switch key {
+        case .enter: editingFilter = false
+        case .escape: editingFilter = false; text = ""
+        case .backspace: if !text.isEmpty { text.removeLast() }
+        case .character(let c): text.append(c)
+        default: return
+        }
+        filters[view] = text.isEmpty ? nil : text
+        selection[view] = 0
+    }
+
+    mutating func handleConfirm(_ key: Key, _ dialog: ConfirmDialog) -> [ConsoleCommand] {
+        var dialog = dialog
+        switch key {
+        case .escape, .character("n"), .character("q"):
+            overlay = nil
+        case .tab, .backTab, .left, .right:
+            dialog.focus = dialog.focus == .cancel ? .confirm : .cancel
+            overlay = .confirm(dialog)
+        case .character("y"):
+            overlay = nil
+            return [dialog.command]
+        case .enter:
+            overlay = nil
+            return dialog.focus == .confirm ? [dialog.command] : []
+        default: break
+        }
+        return []
+    }
+
+    mutating func handleWarning(_ key: Key, _ dialog: TCPProxyWarningDialog) -> [ConsoleCommand] {
+        var dialog = dialog
+        switch key {
+        case .character(TCPProxyWarningDialog.enableKey):
+            guard dialog.canEnable else {
+                dialog.hint = "Wait for the evidence from the daemon before enabling."
+                overlay = .tcpProxyWarning(dialog)
+                return []
+            }
+            overlay = nil
+            return [.enableTCPProxy(entryID: dialog.entry.id, revision: dialog.revision)]
+        case .enter:
+            if dialog.focus == .cancel { overlay = nil; return [] }
+            dialog.hint = "Enter never enables: press E (Shift-e) to enable, Esc to cancel."
+            overlay = .tcpProxyWarning(dialog)
+        case .escape, .character("q"), .character("n"):
+            overlay = nil
+        case .tab, .backTab, .left, .right:
+            dialog.focus = dialog.focus == .cancel ? .enable : .cancel
+            dialog.hint = nil
+            overlay = .tcpProxyWarning(dialog)
+        default: break
+        }
+        return []
+    }
+
+    mutating func handleForm(_ key: Key, _ form: EntryForm) -> [ConsoleCommand] {
+        var form = form
+        switch key {
+        case .escape:
+            overlay = nil
+            return []
+        case .tab, .down: form.moveFocus(by: 1)
+        case .backTab, .up: form.moveFocus(by: -1)
+        case .backspace: form.deleteBackward()
+        case .character(let c): form.type(c)
+        case .enter:
+            guard form.isValid else { form.triedToSave = true; break }
+            overlay = nil
+            let revision = revision(of: form.list)
+            if let id = form.entryID { return [.updateEntry(form.list, entryID: id, form.draft, revision: revision)] }
+            return [.addEntry(form.list, form.draft, revision: revision)]
+        default: break
+        }
+        overlay = .form(form)
+        return []
+    }
+}

@@ -1,0 +1,205 @@
+import AccessPolicy
+import Control
+import Foundation
+import Gate
+
+/// Everything the console shows, as plain state. Views render it; the API client (or the
+/// fixture) feeds it through the `apply` functions; keys change it through `handle(_:)`,
+/// which answers with the commands to send to the daemon. No I/O here.
+public struct ConsoleModel: Hashable, Sendable {
+    /// The clock every age, rate and countdown is computed from (fixed in tests).
+    public var now: Date
+    public var link: LinkState
+    public var readonly: Bool
+    public var paused = false
+    public var view: ConsoleView = .connections
+    /// The view to return to when Help is closed with `?` again.
+    public var viewBeforeHelp: ConsoleView = .connections
+
+    public var status: StatusResponse?
+    public var connections: ConnectionsResponse?
+    /// Newest first.
+    public var rejects: [RejectSummary] = []
+    public var whitelist: AccessListResponse?
+    public var blacklist: AccessListResponse?
+    public var pendingChange: PendingChangeInfo?
+
+    public var overlay: Overlay?
+    public var filters: [ConsoleView: String] = [:]
+    public var editingFilter = false
+    public var selection: [ConsoleView: Int] = [:]
+    /// Events received while paused, applied on resume.
+    public var heldEvents: [GateEvent] = []
+    /// The latest connection snapshot received while paused.
+    public var heldConnections: ConnectionsResponse?
+    public var lastSequence: UInt64 = 0
+    public var notice: Notice?
+    public var quitRequested = false
+    /// Rows a page moves (set by the screen from its height).
+    public var pageSize = 10
+
+    public init(now: Date, link: LinkState = .connecting, readonly: Bool = false) {
+        self.now = now
+        self.link = link
+        self.readonly = readonly
+    }
+
+    // MARK: Feeding the model
+
+    public mutating func apply(status: StatusResponse) {
+        self.status = status
+        pendingChange = status.pendingChanges.first { $0.state == .pending }
+    }
+
+    public mutating func apply(list: AccessListResponse) {
+        switch list.list {
+        case .whitelist: whitelist = list
+        case .blacklist: blacklist = list
+        }
+        clampSelection()
+    }
+
+    public mutating func apply(connections: ConnectionsResponse) {
+        if paused { heldConnections = connections; return }
+        self.connections = connections
+        clampSelection()
+    }
+
+    /// An event from the stream or a `GET /v1/events` page. Held while paused; duplicates
+    /// (a sequence already seen, after a reconnect) are ignored.
+    public mutating func apply(event: GateEvent) {
+        if paused { heldEvents.append(event); return }
+        if event.sequence != 0 {
+            if event.sequence <= lastSequence { return }
+            lastSequence = event.sequence
+        }
+        switch event.kind {
+        case .rejected:
+            guard let key = RejectSummary.key(of: event) else { return }
+            if let index = rejects.firstIndex(where: { $0.source == key.source && $0.reason == key.reason }) {
+                var summary = rejects.remove(at: index)
+                summary.count += 1
+                summary.lastSeen = max(summary.lastSeen, event.time)
+                summary.recent.append(event.time)
+                if let service = event.service, !summary.services.contains(service) { summary.services.append(service) }
+                rejects.insert(summary, at: 0)
+            } else {
+                rejects.insert(RejectSummary(source: key.source, reason: key.reason, services: event.service.map { [$0] } ?? [],
+                                             count: 1, firstSeen: event.time, lastSeen: event.time, recent: [event.time]), at: 0)
+            }
+            rejects.sort { $0.lastSeen > $1.lastSeen }
+        case .closed:
+            if let id = event.connection {
+                connections?.proxied.removeAll { $0.id == id }
+                connections?.direct.removeAll { $0.id == id }
+                connections?.awaitingHeader.removeAll { $0.id == id }
+            }
+        case .changeReverted:
+            pendingChange = nil
+            notice = Notice(text: "Change reverted: \(event.detail ?? "the pending change was undone")", isError: false)
+        case .configChanged:
+            if let detail = event.detail { notice = Notice(text: "Configuration changed: \(detail)", isError: false) }
+        case .accepted, .proxied:
+            break  // connection rows come from snapshots
+        }
+        clampSelection()
+    }
+
+    public mutating func apply(events: [GateEvent]) {
+        for event in events.sorted(by: { $0.sequence < $1.sequence }) { apply(event: event) }
+    }
+
+    /// The answer to `fetchImpact`: shown if the dialog for that entry is still open.
+    public mutating func apply(impact: ImpactReport) {
+        guard case .tcpProxyWarning(var dialog) = overlay, dialog.entry.id == impact.entryID else { return }
+        dialog.report = impact
+        overlay = .tcpProxyWarning(dialog)
+    }
+
+    /// A write turned `tcp_proxy` on: the change now waits for `c` or reverts by itself.
+    public mutating func apply(pendingChange change: PendingChangeInfo?) {
+        pendingChange = change?.state == .pending ? change : nil
+    }
+
+    /// The answer to a write: the pending change when it turned `tcp_proxy` on.
+    public mutating func apply(write response: EntryWriteResponse) {
+        if let change = response.pendingChange { apply(pendingChange: change) }
+    }
+
+    /// A refused or failed request, in the daemon's words.
+    public mutating func apply(error message: String) {
+        notice = Notice(text: message, isError: true)
+    }
+
+    public mutating func apply(link: LinkState) { self.link = link }
+
+    /// The refresh tick: moves the clock and forgets rate samples older than 15 minutes.
+    public mutating func tick(now: Date) {
+        self.now = now
+        for index in rejects.indices {
+            rejects[index].recent.removeAll { now.timeIntervalSince($0) > 900 }
+        }
+    }
+
+    // MARK: What the views show
+
+    public var knownServices: [String] { status?.listeners.map(\.service) ?? [] }
+    public func filter(for view: ConsoleView) -> String { filters[view] ?? "" }
+    public var revision: String { status?.revision ?? whitelist?.revision ?? blacklist?.revision ?? "" }
+    public func revision(of kind: ListKind) -> String {
+        (kind == .whitelist ? whitelist?.revision : blacklist?.revision) ?? revision
+    }
+
+    static func matches(_ filter: String, _ fields: [String]) -> Bool {
+        filter.isEmpty || fields.contains { $0.range(of: filter, options: .caseInsensitive) != nil }
+    }
+
+    public func visibleEntries(_ kind: ListKind) -> [AccessEntry] {
+        let entries = (kind == .whitelist ? whitelist : blacklist)?.entries ?? []
+        let text = filter(for: kind == .whitelist ? .whitelist : .blacklist)
+        return entries.filter {
+            Self.matches(text, ["\($0.source)", $0.description, $0.services.names.joined(separator: ","), $0.id])
+        }
+    }
+
+    public var visibleRejects: [RejectSummary] {
+        let text = filter(for: .rejects)
+        return rejects.filter { Self.matches(text, [$0.source, $0.reason.rawValue, $0.services.joined(separator: ",")]) }
+    }
+
+    /// The connection groups after the filter, in display order.
+    public var visibleConnections: (proxied: [ConnectionSnapshot], direct: [ConnectionSnapshot], awaiting: [ConnectionSnapshot]) {
+        let text = filter(for: .connections)
+        func keep(_ c: ConnectionSnapshot) -> Bool {
+            Self.matches(text, [c.service, "\(c.peer)", c.realClient.map { "\($0)" } ?? "", c.entrySource ?? "", c.entryID ?? ""])
+        }
+        return ((connections?.proxied ?? []).filter(keep), (connections?.direct ?? []).filter(keep),
+                (connections?.awaitingHeader ?? []).filter(keep))
+    }
+
+    public func rowCount(_ view: ConsoleView) -> Int {
+        switch view {
+        case .connections: let g = visibleConnections; return g.proxied.count + g.direct.count + g.awaiting.count
+        case .rejects: return visibleRejects.count
+        case .whitelist: return visibleEntries(.whitelist).count
+        case .blacklist: return visibleEntries(.blacklist).count
+        case .help: return KeyActions.available(readonly: readonly).count
+        }
+    }
+
+    public func selectedRow(_ view: ConsoleView) -> Int {
+        min(selection[view] ?? 0, max(0, rowCount(view) - 1))
+    }
+
+    public func selectedEntry(_ kind: ListKind) -> AccessEntry? {
+        let entries = visibleEntries(kind)
+        let row = selectedRow(kind == .whitelist ? .whitelist : .blacklist)
+        return entries.indices.contains(row) ? entries[row] : nil
+    }
+
+    mutating func clampSelection() {
+        for view in ConsoleView.allCases where selection[view] != nil {
+            selection[view] = selectedRow(view)
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import AccessPolicy
+import Foundation
+import Hummingbird
+
+/// `/v1/whitelist`, `/v1/blacklist` and their entries; `/v1/whitelist/{id}/impact`.
+extension ControlAPI {
+    static let entryFields: Set<String> = ["source", "description", "services", "tcp_proxy", "enabled", "acknowledge_impact"]
+
+    func list(_ kind: ListKind, _ request: Request, _ context: ControlContext) throws -> Response {
+        let (lists, revision) = store.current
+        return Self.json(AccessListResponse(list: kind, revision: revision, entries: lists[kind]), revision: revision)
+    }
+
+    func entry(_ kind: ListKind, _ request: Request, _ context: ControlContext) throws -> Response {
+        let key = try Self.id(context)
+        let (lists, revision) = store.current
+        guard let index = lists.index(of: kind, idOrSource: key) else {
+            throw APIError.notFound("no \(kind.rawValue) entry \"\(key)\" (give its id or its source)")
+        }
+        return Self.json(EntryWriteResponse(revision: revision, entry: lists[kind][index], pendingChange: nil), revision: revision)
+    }
+
+    func add(_ kind: ListKind, _ request: Request, _ context: ControlContext) async throws -> Response {
+        let body = try await Self.decodeBody(EntryWriteRequest.self, from: request, allowed: Self.entryFields)
+        let caller = await context.caller()
+        let result = try store.write(.add(body.draft, acknowledgeImpact: body.acknowledgeImpact == true), to: kind,
+                                     ifMatch: request.headers[.ifMatch], by: caller)
+        return Self.json(result, status: .created, revision: result.revision)
+    }
+
+    /// PUT replaces every editable field (missing ones take their defaults); PATCH changes the fields given.
+    func update(_ kind: ListKind, replacing: Bool, _ request: Request, _ context: ControlContext) async throws -> Response {
+        let key = try Self.id(context)
+        let body = try await Self.decodeBody(EntryWriteRequest.self, from: request, allowed: Self.entryFields)
+        var draft = body.draft
+        if replacing {
+            guard draft.source != nil else { throw APIError.badRequest("invalid", "PUT replaces the whole entry: give its source (or use PATCH)") }
+            draft.description = draft.description ?? ""
+            draft.services = draft.services ?? ["all"]
+            draft.tcpProxy = draft.tcpProxy ?? false
+            draft.enabled = draft.enabled ?? true
+        }
+        let caller = await context.caller()
+        let result = try store.write(.update(key, draft, acknowledgeImpact: body.acknowledgeImpact == true), to: kind,
+                                     ifMatch: request.headers[.ifMatch], by: caller)
+        return Self.json(result, revision: result.revision)
+    }
+
+    func remove(_ kind: ListKind, _ request: Request, _ context: ControlContext) async throws -> Response {
+        let key = try Self.id(context)
+        let caller = await context.caller()
+        let result = try store.write(.remove(key), to: kind, ifMatch: request.headers[.ifMatch], by: caller)
+        return Self.json(result, revision: result.revision)
+    }
+
+    func impact(_ request: Request, _ context: ControlContext) throws -> Response {
+        Self.json(try store.impact(of: try Self.id(context)))
+    }
+
+    static func id(_ context: ControlContext) throws -> String {
+        guard let raw = context.parameters.get("id") else { throw APIError.badRequest("invalid", "the path names no entry") }
+        return raw.removingPercentEncoding ?? raw
+    }
+}
+
+extension EntryWriteRequest {
+    var draft: EntryDraft {
+        EntryDraft(source: source, description: description, services: services, tcpProxy: tcpProxy, enabled: enabled)
+    }
+}

@@ -1,0 +1,128 @@
+import AccessPolicy
+import Foundation
+import Gate
+import Hummingbird
+import NIOCore
+import NIOPosix
+import NetAddress
+import Prometheus
+
+/// Status, connections, events (recent and live), and `/metrics`.
+extension ControlAPI {
+    func status(_ request: Request, _ context: ControlContext) async throws -> Response {
+        let snapshot = gate.registry.snapshot()
+        // Upstreams are probed together, so a dead one costs one timeout, not one each.
+        let reachability = await withTaskGroup(of: (Int, Bool).self) { group in
+            for (index, listener) in configuration.listeners.enumerated() {
+                group.addTask { (index, await Self.reachable(listener.upstream)) }
+            }
+            var results: [Int: Bool] = [:]
+            for await (index, up) in group { results[index] = up }
+            return results
+        }
+        let listeners = configuration.listeners.enumerated().map { index, listener in
+            StatusResponse.Listener(service: listener.service, listen: listener.listen.map(\.description),
+                                    upstream: listener.upstream.description, upstreamProxy: listener.upstreamProxy.rawValue,
+                                    protocol: listener.replyProtocol.rawValue, upstreamReachable: reachability[index])
+        }
+        let counts = StatusResponse.Counts(
+            open: snapshot.count,
+            awaitingHeader: snapshot.filter { $0.state == .awaitingHeader }.count,
+            relayingDirect: snapshot.filter { $0.state == .relayingDirect }.count,
+            relayingProxied: snapshot.filter { $0.state == .relayingProxied }.count,
+            acceptedTotal: gate.acceptedTotal, rejectedTotal: gate.rejectedTotal)
+        let response = StatusResponse(version: version, started: started, uptimeSeconds: Date().timeIntervalSince(started),
+                                      accessFile: configuration.accessFile, revision: store.current.revision,
+                                      listeners: listeners, connections: counts, pendingChanges: store.pendingChanges)
+        return Self.json(response)
+    }
+
+    /// Whether a TCP connect to the upstream succeeds within 300 ms.
+    static func reachable(_ endpoint: SocketEndpoint) async -> Bool {
+        do {
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connectTimeout(.milliseconds(300))
+                .connect(to: try endpoint.socketAddress()).get()
+            try? await channel.close()
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    func connections(_ request: Request, _ context: ControlContext) throws -> Response {
+        let snapshot = gate.registry.snapshot()
+        return Self.json(ConnectionsResponse(proxied: snapshot.filter { $0.state == .relayingProxied },
+                                             direct: snapshot.filter { $0.state == .relayingDirect },
+                                             awaitingHeader: snapshot.filter { $0.state == .awaitingHeader }))
+    }
+
+    /// Recent events, oldest first (`limit` newest, default 1,000).
+    func events(_ request: Request, _ context: ControlContext) throws -> Response {
+        let filter = try EventFilter(request)
+        let matching = gate.journal.recent(since: filter.since ?? 0).filter(filter.matches)
+        return Self.json(EventsResponse(events: Array(matching.suffix(filter.limit ?? 1_000))))
+    }
+
+    /// Server-Sent Events: `id: <sequence>` and `data: <event JSON>` per event, a comment line
+    /// as heartbeat. With `since=` the recent events after that sequence come first.
+    func eventStream(_ request: Request, _ context: ControlContext) throws -> Response {
+        let filter = try EventFilter(request)
+        let (key, output, continuation) = streams.open()
+        let live = gate.journal.subscribe()
+        let backlog = filter.since.map { gate.journal.recent(since: $0) } ?? []
+        let heartbeat = self.heartbeat
+        let feeder = Task {
+            var last: UInt64 = 0
+            for event in backlog where filter.matches(event) {
+                continuation.yield(Self.serverSentEvent(event))
+                last = event.sequence
+            }
+            for await event in live where event.sequence > last && filter.matches(event) {
+                continuation.yield(Self.serverSentEvent(event))
+            }
+            continuation.finish()
+        }
+        let beat = Task {
+            while true {
+                do { try await Task.sleep(for: heartbeat) } catch { return }
+                continuation.yield(": heartbeat\n\n")
+            }
+        }
+        let hub = streams
+        continuation.onTermination = { _ in
+            feeder.cancel()
+            beat.cancel()
+            hub.remove(key)
+        }
+        let headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache"]
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            defer { continuation.finish() }
+            try await writer.write(ByteBuffer(string: ": mailgate event stream\n\n"))
+            for await chunk in output {
+                try await writer.write(ByteBuffer(string: chunk))
+            }
+            try await writer.finish(nil)
+        })
+    }
+
+    static func serverSentEvent(_ event: GateEvent) -> String {
+        let data = (try? encoder.encode(event)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return "id: \(event.sequence)\ndata: \(data)\n\n"
+    }
+
+    /// Prometheus text: the gate's counters and histogram, plus gauges read now.
+    func metrics(_ request: Request, _ context: ControlContext) throws -> Response {
+        let snapshot = gate.registry.snapshot()
+        let states: [(ConnectionState, String)] = [(.awaitingHeader, "awaiting-header"), (.relayingDirect, "relaying-direct"),
+                                                    (.relayingProxied, "relaying-proxied")]
+        for (state, label) in states {
+            prometheus.makeGauge(name: "mailgate_connections", labels: [("state", label)])
+                .set(Double(snapshot.filter { $0.state == state }.count))
+        }
+        prometheus.makeGauge(name: "mailgate_pending_changes").set(Double(store.pendingChanges.count))
+        let text = prometheus.emitToString()
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}

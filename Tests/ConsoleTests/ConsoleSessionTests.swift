@@ -1,0 +1,66 @@
+import AccessPolicy
+import Control
+import Foundation
+import Testing
+@testable import Console
+
+@Suite("The live session turns the model's commands into control-API requests and explains a lost link")
+struct ConsoleSessionTests {
+    @Test func enablingTCPProxyIsAnAcknowledgedPatchOnTheRevisionShown() {
+        let request = ConsoleSession.request(for: .enableTCPProxy(entryID: "wl-7", revision: "r42"))
+        #expect(request == ConsoleSession.Request(method: .PATCH, path: "/v1/whitelist/wl-7",
+                                                  body: EntryWriteRequest(tcpProxy: true, acknowledgeImpact: true), ifMatch: "r42"))
+    }
+
+    @Test func everyCommandHasItsRequest() {
+        #expect(ConsoleSession.request(for: .fetchImpact(entryID: "wl-7"))?.path == "/v1/whitelist/wl-7/impact")
+        #expect(ConsoleSession.request(for: .confirmChange(id: "chg-1")) == .init(method: .POST, path: "/v1/changes/chg-1/confirm"))
+        #expect(ConsoleSession.request(for: .revertChange(id: "chg-1")) == .init(method: .POST, path: "/v1/changes/chg-1/revert"))
+        let delete = ConsoleSession.request(for: .deleteEntry(.blacklist, entryID: "bl 1", revision: "r3"))
+        #expect(delete == .init(method: .DELETE, path: "/v1/blacklist/bl%201", ifMatch: "r3"))
+        let add = ConsoleSession.request(for: .addEntry(.whitelist, EntryDraft(source: "192.0.2.1", services: ["imap"]), revision: "r3"))
+        #expect(add?.method == .POST && add?.path == "/v1/whitelist" && add?.body?.source == "192.0.2.1" && add?.ifMatch == "r3")
+        #expect(add?.body?.acknowledgeImpact == nil)
+        #expect(ConsoleSession.request(for: .quit) == nil)
+    }
+
+    @Test func aMissingSocketOrAPlainFileIsNamed() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("console-session-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let failure = ControlClient.Failure.unreachable(socket: "x", reason: "no such socket")
+        #expect(ConsoleSession.errnoCode(for: failure, socket: directory.appendingPathComponent("none.sock").path) == ENOENT)
+        let file = directory.appendingPathComponent("file")
+        try Data().write(to: file)
+        #expect(ConsoleSession.errnoCode(for: failure, socket: file.path) == ENOTSOCK)
+    }
+
+    @Test func withoutADaemonTheModelSaysSoInWordsAndKeepsTrying() async throws {
+        let path = "/nonexistent-\(getpid())/control.sock"
+        let session = ConsoleSession(socketPath: path)
+        let follower = Task {
+            try await ControlClient.with(socketPath: path) { client in await session.follow(client) }
+        }
+        defer { follower.cancel() }
+        var model = ConsoleModel(now: Date())
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            session.drain(into: &model)
+            if case .failed = model.link { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(model.link == .failed(problem: "no control socket at \(path)",
+                                      fix: "Is the daemon running? Start it (mailgate serve --config FILE), or give --socket PATH."))
+    }
+
+    @Test func aCommandWithoutALinkIsRefusedOnScreen() {
+        let session = ConsoleSession(socketPath: "/nonexistent/control.sock")
+        session.perform(.confirmChange(id: "chg-1"))
+        var model = ConsoleModel(now: Date())
+        session.drain(into: &model)
+        #expect(model.notice?.isError == true)
+        session.requestStop()
+        session.drain(into: &model)
+        #expect(model.quitRequested)
+    }
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The full test suite: Swift unit and loopback tests, then the end-to-end tests that run
+# the real mailgate binary against real Dovecot, HAProxy and aiosmtpd on 127.0.0.0/8.
+# Needs the peers installed (see .ci/run for the apt line).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+swift build --build-tests
+swift test --skip-build
+
+# The end-to-end suite must not skip because the binary is missing.
+export MAILGATE_BIN="${MAILGATE_BIN:-$(swift build --show-bin-path)/mailgate}"
+export MAILGATE_E2E_REQUIRE_GATE=1
+/usr/bin/python3 -m pytest -q -p no:cacheprovider Tests/EndToEnd
