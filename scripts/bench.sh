@@ -63,11 +63,11 @@ if [[ -n "$lock" ]]; then
 fi
 
 echo "building (release) ..." >&2
-products=(LoadGen Greeter GateBench mailgate)
-for product in "${products[@]}"; do
-    swift build -c release --product "$product" >"$out/build-$product.log" 2>&1 \
-        || { echo "build of $product failed, see $out/build-$product.log" >&2; tail -20 "$out/build-$product.log" >&2; exit 1; }
-done
+build() {
+    swift build -c release --product "$1" >"$out/build-$1.log" 2>&1 \
+        || { echo "build of $1 failed, see $out/build-$1.log" >&2; tail -20 "$out/build-$1.log" >&2; exit 1; }
+}
+for product in LoadGen Greeter mailgate; do build "$product"; done
 bin=$(swift build -c release --show-bin-path)
 
 # Ports: greeter (expects PROXY), greeter (direct), HAProxy, mailgate.
@@ -140,6 +140,9 @@ EOF
 cat >"$out/mailgate.toml" <<EOF
 access_file = "access.toml"
 
+[control]
+socket = "$out/control.sock"
+
 [[listener]]
 service = "imap"
 listen = ["127.0.0.1:$mailgate_port"]
@@ -154,7 +157,8 @@ EOF
 if "$bin/mailgate" serve --help 2>&1 | grep -q -- '--config'; then
     mailgate_command=("$bin/mailgate" serve --config "$out/mailgate.toml")
 else
-    # `mailgate serve` is not there yet: the same Gate, in-process, same settings.
+    # A `mailgate` without `serve`: the same Gate in-process, with the same settings.
+    build GateBench
     mailgate_command=("$bin/GateBench" --port "$mailgate_port" --upstream "$greeter_proxy_port" --threads "$cores")
 fi
 "${mailgate_command[@]}" >"$out/mailgate.log" 2>&1 &
