@@ -42,7 +42,7 @@ rows = [
     ("p99 ms connect->greeting, direct", "lower", lambda t: ms(median(f"{t}/direct", "short", "p99_us")), "{:.2f}"),
     ("relay MB/s (echo, both ways)", "higher", lambda t: median(f"{t}/proxied", "bulk", "mb_per_s"), "{:.0f}"),
     ("RSS MiB per 10k conns, idle", "lower", memory_mib_per_10k("idle-memory"), "{:.1f}"),
-    ("RSS MiB per 10k conns, quiet after bulk", "lower", memory_mib_per_10k("bulk-memory"), "{:.0f}"),
+    ("RSS MiB per 10k conns, quiet after bulk", "lower", memory_mib_per_10k("quiet-memory"), "{:.1f}"),
 ]
 
 
@@ -67,6 +67,6 @@ failed = {f"{t}/{p}": errors(f"{t}/{p}", m) for t in targets for p, m in
           (("proxied", "short"), ("direct", "short"), ("proxied", "bulk"))}
 failed = {k: v for k, v in failed.items() if v}
 print("errors: " + (", ".join(f"{k} {v}" for k, v in failed.items()) if failed else "none"))
-for mode, what in (("idle-memory", "idle connections held"), ("bulk-memory", "quiet-after-bulk connections held")):
+for mode, what in (("idle-memory", "idle connections held"), ("quiet-memory", "quiet-after-bulk connections measured (2nd batch)")):
     held = [r for r in runs if r["mode"] == mode]
     print(f"{what}: " + ", ".join(f"{r['label'].split('/')[0]} {r['open']}" for r in held))

@@ -18,7 +18,7 @@ quick=0
 for argument in "$@"; do
     case "$argument" in
         --quick) quick=1 ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         *) echo "usage: $0 [--quick]" >&2; exit 2 ;;
     esac
 done
@@ -30,7 +30,7 @@ base=${BENCH_PORT_BASE:-24100}
 cores=$(nproc)
 
 if ((quick)); then
-    short_seconds=2.5; bulk_seconds=1.5; idle_connections=2000; repeats=1
+    short_seconds=2; bulk_seconds=1.5; idle_connections=3000; repeats=1
 else
     short_seconds=10; bulk_seconds=5; idle_connections=8000; repeats=3
 fi
@@ -95,12 +95,31 @@ wait_for_port() {  # port, name, pid of the process that should listen there
     exit 1
 }
 
-# The greeter: the upstream of both proxies, and the baseline.
-"$bin/Greeter" --proxy-port "$greeter_proxy_port" --direct-port "$greeter_direct_port" --threads 1 \
-    >"$out/greeter.log" 2>&1 &
-greeter_pid=$!
-pids+=("$greeter_pid")
-wait_for_port "$greeter_proxy_port" greeter "$greeter_pid"
+port_of() {
+    case $1 in
+        greeter) if [[ $2 == proxied ]]; then echo "$greeter_proxy_port"; else echo "$greeter_direct_port"; fi ;;
+        haproxy) echo "$haproxy_port" ;;
+        mailgate) echo "$mailgate_port" ;;
+    esac
+}
+declare -A pid_of
+start() {  # target: (re)starts it, fresh, and waits until it listens
+    local target=$1
+    if [[ -n "${pid_of[$target]:-}" ]]; then
+        kill "${pid_of[$target]}" 2>/dev/null || true
+        wait "${pid_of[$target]}" 2>/dev/null || true
+    fi
+    case $target in
+        greeter)  # the upstream of both proxies, and the baseline
+            "$bin/Greeter" --proxy-port "$greeter_proxy_port" --direct-port "$greeter_direct_port" --threads 1 \
+                >>"$out/greeter.log" 2>&1 & ;;
+        haproxy) haproxy -f "$out/haproxy.cfg" -db >>"$out/haproxy.log" 2>&1 & ;;
+        mailgate) "${mailgate_command[@]}" >>"$out/mailgate.log" 2>&1 & ;;
+    esac
+    pid_of[$target]=$!
+    pids+=("$!")
+    wait_for_port "$(port_of "$target" proxied)" "$target" "$!"
+}
 
 # HAProxy 2.6, configured like the gate.
 cat >"$out/haproxy.cfg" <<EOF
@@ -124,10 +143,6 @@ backend mail
     server greeter 127.0.0.1:$greeter_proxy_port send-proxy-v2
 EOF
 haproxy -c -q -f "$out/haproxy.cfg"
-haproxy -f "$out/haproxy.cfg" -db >"$out/haproxy.log" 2>&1 &
-haproxy_pid=$!
-pids+=("$haproxy_pid")
-wait_for_port "$haproxy_port" haproxy "$haproxy_pid"
 
 # mailgate: the same listener and access list, from its configuration files.
 cat >"$out/access.toml" <<EOF
@@ -161,21 +176,7 @@ else
     build GateBench
     mailgate_command=("$bin/GateBench" --port "$mailgate_port" --upstream "$greeter_proxy_port" --threads "$cores")
 fi
-"${mailgate_command[@]}" >"$out/mailgate.log" 2>&1 &
-mailgate_pid=$!
-pids+=("$mailgate_pid")
-wait_for_port "$mailgate_port" mailgate "$mailgate_pid"
 
-port_of() {
-    case $1 in
-        greeter) if [[ $2 == proxied ]]; then echo "$greeter_proxy_port"; else echo "$greeter_direct_port"; fi ;;
-        haproxy) echo "$haproxy_port" ;;
-        mailgate) echo "$mailgate_port" ;;
-    esac
-}
-pid_of() {
-    case $1 in greeter) echo "$greeter_pid" ;; haproxy) echo "$haproxy_pid" ;; mailgate) echo "$mailgate_pid" ;; esac
-}
 loadgen() {  # target, path (proxied|direct), mode, extra args...
     local target=$1 path=$2 mode=$3
     shift 3
@@ -187,8 +188,55 @@ loadgen() {  # target, path (proxied|direct), mode, extra args...
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
 targets=(greeter haproxy mailgate)
+for target in "${targets[@]}"; do start "$target"; done
 started=$SECONDS
 echo "measuring: ${repeats} round(s); short ${short_seconds}s, bulk ${bulk_seconds}s, ${idle_connections} idle connections; output in $out" >&2
+
+# Order: short sessions, idle memory, bulk relay, memory after bulk. Memory is the proxy's
+# resident set (VmRSS) while LoadGen holds connections open and prints READY; each memory
+# test opens two batches and reports the second one's growth per connection, so that what
+# an allocator or pool already keeps from earlier traffic (reused by the first batch) does
+# not make connections look cheaper than they are.
+# Idle: connections that only got their greeting (K/2 per batch).
+# Quiet after bulk: a batch streams bulk data for a moment and then sits quiet; the second
+# batch does the same while the first stays open. Measured on freshly started processes.
+wait_ready() {  # file, count
+    for _ in $(seq 600); do grep -q "^READY $2\$" "$1" && return 0; sleep 0.05; done
+    return 1
+}
+memory_idle() {  # target
+    local target=$1 pid first second report="$out/idle-$1.out" half=$((idle_connections / 2))
+    pid=${pid_of[$target]}
+    loadgen "$target" proxied idle --idle "$((2 * half))" --batches 2 --concurrency 200 --hold 1 >"$report" &
+    local loadgen_pid=$!
+    wait_ready "$report" "$half" || true
+    sleep 0.3
+    first=$(rss_kb "$pid")
+    wait_ready "$report" "$((2 * half))" || true
+    sleep 0.3
+    second=$(rss_kb "$pid")
+    wait "$loadgen_pid"
+    printf '{"label":"%s/proxied","mode":"idle-memory","open":%s,"rss_before_kb":%s,"rss_after_kb":%s}\n' \
+        "$target" "$half" "$first" "$second" >>"$results"
+}
+memory_quiet() {  # target
+    local target=$1 pid first second report="$out/quiet-$1.out"
+    # A fresh process: pools and caches left by the tests above would otherwise hide what
+    # these connections cost. A short warm-up fills the fixed-size structures (event ring).
+    start "$target"
+    loadgen "$target" proxied short --concurrency "$concurrency" --duration 0.5 --warmup 0 >/dev/null
+    pid=${pid_of[$target]}
+    loadgen "$target" proxied bulk --concurrency "$quiet_connections" --duration "$quiet_bulk_seconds" --warmup 0 \
+        --batches 2 --hold 0.7 >"$report" &
+    local loadgen_pid=$!
+    wait_ready "$report" "$quiet_connections" || true
+    first=$(rss_kb "$pid")
+    wait_ready "$report" "$((2 * quiet_connections))" || true
+    second=$(rss_kb "$pid")
+    wait "$loadgen_pid"
+    printf '{"label":"%s/proxied","mode":"quiet-memory","open":%s,"rss_before_kb":%s,"rss_after_kb":%s}\n' \
+        "$target" "$quiet_connections" "$first" "$second" >>"$results"
+}
 
 for round in $(seq "$repeats"); do
     for path in proxied direct; do
@@ -197,39 +245,15 @@ for round in $(seq "$repeats"); do
                 | sed "s/^{/{\"round\":$round,/" >>"$results"
         done
     done
+done
+for target in "${targets[@]}"; do memory_idle "$target"; done
+for round in $(seq "$repeats"); do
     for target in "${targets[@]}"; do
         loadgen "$target" proxied bulk --concurrency "$bulk_connections" --duration "$bulk_seconds" --warmup 0.5 \
             | sed "s/^{/{\"round\":$round,/" >>"$results"
     done
 done
-
-# Memory: the proxy's resident set before, and while LoadGen holds connections open and
-# prints READY. Measured after the runs above (pools, rings and caches are warm: the steady
-# state). First connections that only got their greeting (idle), then connections left open
-# and quiet after streaming bulk data (what a proxy keeps after activity).
-memory() {  # target, mode (idle|bulk), LoadGen arguments...
-    local target=$1 mode=$2
-    shift 2
-    local pid before after open report="$out/$mode-$target.out"
-    pid=$(pid_of "$target")
-    sleep 0.5
-    before=$(rss_kb "$pid")
-    loadgen "$target" proxied "$mode" "$@" >"$report" &
-    local loadgen_pid=$!
-    for _ in $(seq 600); do grep -q '^READY' "$report" && break; sleep 0.05; done
-    sleep 0.5
-    after=$(rss_kb "$pid")
-    wait "$loadgen_pid"
-    open=$(awk '/^READY/ { print $2 }' "$report")
-    printf '{"label":"%s/proxied","mode":"%s-memory","open":%s,"rss_before_kb":%s,"rss_after_kb":%s}\n' \
-        "$target" "$mode" "${open:-0}" "$before" "$after" >>"$results"
-}
-for target in "${targets[@]}"; do
-    memory "$target" idle --idle "$idle_connections" --concurrency 200 --hold 2
-done
-for target in "${targets[@]}"; do
-    memory "$target" bulk --concurrency "$quiet_connections" --duration "$quiet_bulk_seconds" --warmup 0 --hold 1.5
-done
+for target in "${targets[@]}"; do memory_quiet "$target"; done
 
 echo "measured in $((SECONDS - started)) s" >&2
 python3 "$root/scripts/bench-table.py" "$results" --cores "$cores" --quick "$quick" \
