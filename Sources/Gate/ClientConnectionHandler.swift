@@ -116,18 +116,18 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         lastActivity = .now()
         switch phase {
         case .awaitingHeader:
-            pending.writeBuffer(&bytes)
+            hold(&bytes)
             takeHeader(context: context)
         case .connecting:
-            pending.writeBuffer(&bytes)
+            hold(&bytes)
             if sniffing { checkSignature() }
         case .relaying(let upstream):
             if sniffing {
-                pending.writeBuffer(&bytes)
+                hold(&bytes)
                 checkSignature()
                 if !sniffing, case .relaying = phase {
                     upstream.write(pending, promise: nil)
-                    pending.clear()
+                    pending = ByteBuffer()
                 }
             } else {
                 upstream.write(bytes, promise: nil)
@@ -141,6 +141,14 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         if case .relaying(let upstream) = phase { upstream.flush() }
     }
 
+    /// Keeps client bytes until they can be relayed. The first read is kept as it is, not
+    /// copied; and `pending` is released (`= ByteBuffer()`), never cleared, once relayed:
+    /// clearing storage that a write still shares allocates a copy, and an idle connection
+    /// would keep it for good.
+    private func hold(_ bytes: inout ByteBuffer) {
+        if pending.readableBytes == 0 { pending = bytes } else { pending.writeBuffer(&bytes) }
+    }
+
     /// A flagged source's first bytes: a PROXY header, then possibly the client's own bytes.
     private func takeHeader(context: ChannelHandlerContext) {
         switch ProxyHeaderDecoder.decode(pending.readableBytesView) {
@@ -150,7 +158,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             reject(.proxyHeaderInvalid, client: peer.address, entry: connection?.entry, detail: error.reason)
         case .decoded(let header, let consumed):
             headerTimer?.cancel()
+            headerTimer = nil
             pending.moveReaderIndex(forwardBy: consumed)
+            if pending.readableBytes == 0 { pending = ByteBuffer() }
             // LOCAL (v2) and UNKNOWN (v1) mean: the proxy speaks for itself.
             let client = header.realClient.map { SocketEndpoint(address: $0.address.normalized, port: $0.port) } ?? peer
             realClient = client
@@ -233,7 +243,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         }
         if !sniffing && pending.readableBytes > 0 {
             upstream.write(pending, promise: nil)
-            pending.clear()
+            pending = ByteBuffer()
         }
         upstream.flush()
         if clientInputClosed && !sniffing {
@@ -305,7 +315,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
                     // Too short to be a signature: it is the client's data after all.
                     sniffing = false
                     upstream.write(pending, promise: nil)
-                    pending.clear()
+                    pending = ByteBuffer()
                 }
                 upstream.closeAfterPendingWrites(mode: .output)
             case .awaitingHeader:
