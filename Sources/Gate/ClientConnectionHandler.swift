@@ -44,7 +44,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     private var readDeferred = false
     private var clientInputClosed = false
     private var headerTimer: Scheduled<Void>?
-    private var idleTimer: Scheduled<Void>?
+    /// Watches this connection for the listener's idle timeout once it is admitted.
+    private var idleSweep: IdleSweep?
     private var lastActivity = NIODeadline.now()
     private var upstreamHandler: UpstreamRelayHandler?
 
@@ -92,7 +93,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         self.connection = connection
         state.record(GateEvent(kind: .accepted, connection: connection.id, service: service, listener: listener.endpoint,
                                peer: peer.address, entryID: decision.matchedEntry?.entry.id, detail: initial.rawValue))
-        armIdleTimer(context: context)
+        idleSweep = listener.idleSweeps.sweep(on: context.eventLoop)
+        idleSweep?.watch(self)
 
         switch decision {
         case .requireProxyHeader(let timeout, _):
@@ -202,7 +204,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         let header = UpstreamHeader.bytes(mode: configuration.upstreamProxy, client: client, destination: destination)
         let address: SocketAddress
         do {
-            address = try configuration.upstream.socketAddress()
+            address = try listener.upstreamAddress.get()
         } catch {
             reject(.upstreamUnavailable, client: client.address, entry: connection?.entry, detail: "\(error)")
             return
@@ -343,7 +345,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         headerTimer?.cancel()
-        idleTimer?.cancel()
+        idleSweep?.unwatch(self)
+        idleSweep = nil
         detachUpstream()
         if sniffing {
             // Closed before a whole signature could be seen: an ordinary direct connection.
@@ -378,17 +381,15 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
     // MARK: Idle timeout
 
-    private func armIdleTimer(context: ChannelHandlerContext) {
-        let idle = TimeAmount(listener.configuration.idleTimeout)
-        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: lastActivity + idle) { [self] in
-            guard let context = self.context else { return }
-            if NIODeadline.now() - lastActivity >= idle {
-                state.logger.info("closing idle connection", metadata: ["peer": "\(peer)", "service": "\(listener.configuration.service)"])
-                finish(context: context)
-            } else {
-                armIdleTimer(context: context)
-            }
-        }
+    /// Nothing relayed either way for the listener's `idle_timeout`.
+    func isIdle(at now: NIODeadline) -> Bool {
+        now - lastActivity >= TimeAmount(listener.configuration.idleTimeout)
+    }
+
+    func closeIdle() {
+        guard let context else { return }
+        state.logger.info("closing idle connection", metadata: ["peer": "\(peer)", "service": "\(listener.configuration.service)"])
+        finish(context: context)
     }
 
     // MARK: Refusal
@@ -428,6 +429,8 @@ struct GateShutdown: Sendable {}
 
 extension Channel {
     /// Closes (`mode`) once every write queued so far has gone out, so nothing relayed is lost.
+    /// Also for a half-close: NIO turns `close(mode: .output)` into a full close, failing what
+    /// is still queued, when the input side is already closed.
     func closeAfterPendingWrites(mode: CloseMode) {
         writeAndFlush(ByteBuffer()).whenComplete { [self] _ in
             self.close(mode: mode, promise: nil)
