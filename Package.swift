@@ -79,6 +79,11 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ], path: "Benchmarks/Greeter"),
+        // Reference point: the least a SwiftNIO relay does per connection (no gate logic).
+        .executableTarget(name: "BareRelay", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], path: "Benchmarks/BareRelay"),
         // The gate in-process with a benchmark configuration, until `mailgate serve` can be used.
         .executableTarget(name: "GateBench", dependencies: [
             "NetAddress", "AccessPolicy", "Gate",

@@ -23,11 +23,13 @@ def errors(label, mode):
     return sum(r.get("errors", 0) for r in runs if r["label"] == label and r["mode"] == mode)
 
 
-def idle_mib_per_10k(target):
-    for r in runs:
-        if r["label"] == f"{target}/proxied" and r["mode"] == "idle" and r.get("open"):
-            return (r["rss_after_kb"] - r["rss_before_kb"]) / 1024 / r["open"] * 10_000
-    return None
+def memory_mib_per_10k(mode):
+    def value(target):
+        for r in runs:
+            if r["label"] == f"{target}/proxied" and r["mode"] == mode and r.get("open"):
+                return max(0, r["rss_after_kb"] - r["rss_before_kb"]) / 1024 / r["open"] * 10_000
+        return None
+    return value
 
 
 targets = ["greeter", "haproxy", "mailgate"]
@@ -39,7 +41,8 @@ rows = [
     ("p50 ms connect->greeting, direct", "lower", lambda t: ms(median(f"{t}/direct", "short", "p50_us")), "{:.2f}"),
     ("p99 ms connect->greeting, direct", "lower", lambda t: ms(median(f"{t}/direct", "short", "p99_us")), "{:.2f}"),
     ("relay MB/s (echo, both ways)", "higher", lambda t: median(f"{t}/proxied", "bulk", "mb_per_s"), "{:.0f}"),
-    ("RSS MiB per 10,000 idle conns", "lower", idle_mib_per_10k, "{:.1f}"),
+    ("RSS MiB per 10k conns, idle", "lower", memory_mib_per_10k("idle-memory"), "{:.1f}"),
+    ("RSS MiB per 10k conns, quiet after bulk", "lower", memory_mib_per_10k("quiet-memory"), "{:.1f}"),
 ]
 
 
@@ -51,7 +54,7 @@ rounds = max((r.get("round", 1) for r in runs), default=1)
 title = f"mailgate vs HAProxy 2.6 -- {'quick' if args.quick == '1' else 'full'} run, {args.cores} cores, loopback, " \
         f"{rounds} round(s), medians; mailgate run as: {args.mailgate}"
 print(title)
-header = f"{'':36} {'greeter':>9} {'HAProxy':>9} {'mailgate':>9} {'greeter/H':>10} {'mailgate/H':>11}  better"
+header = f"{'':42} {'greeter':>9} {'HAProxy':>9} {'mailgate':>9} {'greeter/H':>10} {'mailgate/H':>11}  better"
 print(header)
 print("-" * len(header))
 for name, better, value, fmt in rows:
@@ -59,10 +62,11 @@ for name, better, value, fmt in rows:
     cells = [fmt.format(values[t]) if values[t] is not None else "-" for t in targets]
     h = values["haproxy"]
     ratios = [f"{values[t] / h:.2f}x" if values[t] is not None and h else "-" for t in ("greeter", "mailgate")]
-    print(f"{name:36} {cells[0]:>9} {cells[1]:>9} {cells[2]:>9} {ratios[0]:>10} {ratios[1]:>11}  {better}")
+    print(f"{name:42} {cells[0]:>9} {cells[1]:>9} {cells[2]:>9} {ratios[0]:>10} {ratios[1]:>11}  {better}")
 failed = {f"{t}/{p}": errors(f"{t}/{p}", m) for t in targets for p, m in
           (("proxied", "short"), ("direct", "short"), ("proxied", "bulk"))}
 failed = {k: v for k, v in failed.items() if v}
 print("errors: " + (", ".join(f"{k} {v}" for k, v in failed.items()) if failed else "none"))
-idle = [r for r in runs if r["mode"] == "idle"]
-print("idle connections held: " + ", ".join(f"{r['label'].split('/')[0]} {r['open']}" for r in idle))
+for mode, what in (("idle-memory", "idle connections held"), ("quiet-memory", "quiet-after-bulk connections measured (2nd batch)")):
+    held = [r for r in runs if r["mode"] == mode]
+    print(f"{what}: " + ", ".join(f"{r['label'].split('/')[0]} {r['open']}" for r in held))

@@ -3,7 +3,8 @@
 #   the greeter alone (baseline), HAProxy 2.6 configured like the gate, and mailgate,
 # each measured on short sessions (conn/s, connect-to-greeting p50/p99) from a flagged
 # source with a PROXY v2 header and from unflagged sources without, bulk relay (MB/s),
-# and memory per 10,000 idle connections (VmRSS of the proxy process, before/after).
+# and memory per 10,000 connections (VmRSS of the proxy process, before/after), idle after
+# the greeting and quiet after bulk data.
 #
 #   scripts/bench.sh            full run (~5 minutes)
 #   scripts/bench.sh --quick    reduced run, same table, under a minute
@@ -17,7 +18,7 @@ quick=0
 for argument in "$@"; do
     case "$argument" in
         --quick) quick=1 ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         *) echo "usage: $0 [--quick]" >&2; exit 2 ;;
     esac
 done
@@ -29,10 +30,11 @@ base=${BENCH_PORT_BASE:-24100}
 cores=$(nproc)
 
 if ((quick)); then
-    short_seconds=3; bulk_seconds=2; idle_connections=2000; repeats=1
+    short_seconds=2; bulk_seconds=1.5; idle_connections=3000; repeats=1
 else
     short_seconds=10; bulk_seconds=5; idle_connections=8000; repeats=3
 fi
+quiet_connections=200; quiet_bulk_seconds=1
 concurrency=${BENCH_CONCURRENCY:-32}
 bulk_connections=${BENCH_BULK_CONNECTIONS:-8}
 
@@ -61,11 +63,11 @@ if [[ -n "$lock" ]]; then
 fi
 
 echo "building (release) ..." >&2
-products=(LoadGen Greeter GateBench mailgate)
-for product in "${products[@]}"; do
-    swift build -c release --product "$product" >"$out/build-$product.log" 2>&1 \
-        || { echo "build of $product failed, see $out/build-$product.log" >&2; tail -20 "$out/build-$product.log" >&2; exit 1; }
-done
+build() {
+    swift build -c release --product "$1" >"$out/build-$1.log" 2>&1 \
+        || { echo "build of $1 failed, see $out/build-$1.log" >&2; tail -20 "$out/build-$1.log" >&2; exit 1; }
+}
+for product in LoadGen Greeter mailgate; do build "$product"; done
 bin=$(swift build -c release --show-bin-path)
 
 # Ports: greeter (expects PROXY), greeter (direct), HAProxy, mailgate.
@@ -74,22 +76,50 @@ greeter_direct_port=$((base + 1))
 haproxy_port=$((base + 2))
 mailgate_port=$((base + 3))
 
-wait_for_port() {
-    local port=$1 name=$2
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for port in "$greeter_proxy_port" "$greeter_direct_port" "$haproxy_port" "$mailgate_port"; do
+    if port_open "$port"; then
+        echo "127.0.0.1:$port is already in use: stop what listens there or set BENCH_PORT_BASE" >&2
+        exit 1
+    fi
+done
+wait_for_port() {  # port, name, pid of the process that should listen there
+    local port=$1 name=$2 pid=$3
     for _ in $(seq 100); do
-        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+        kill -0 "$pid" 2>/dev/null || break
+        if port_open "$port"; then return 0; fi
         sleep 0.05
     done
-    echo "$name did not start listening on 127.0.0.1:$port (logs in $out)" >&2
+    echo "$name did not start listening on 127.0.0.1:$port; its log:" >&2
+    tail -20 "$out/$name.log" >&2
     exit 1
 }
 
-# The greeter: the upstream of both proxies, and the baseline.
-"$bin/Greeter" --proxy-port "$greeter_proxy_port" --direct-port "$greeter_direct_port" --threads 1 \
-    >"$out/greeter.log" 2>&1 &
-greeter_pid=$!
-pids+=("$greeter_pid")
-wait_for_port "$greeter_proxy_port" greeter
+port_of() {
+    case $1 in
+        greeter) if [[ $2 == proxied ]]; then echo "$greeter_proxy_port"; else echo "$greeter_direct_port"; fi ;;
+        haproxy) echo "$haproxy_port" ;;
+        mailgate) echo "$mailgate_port" ;;
+    esac
+}
+declare -A pid_of
+start() {  # target: (re)starts it, fresh, and waits until it listens
+    local target=$1
+    if [[ -n "${pid_of[$target]:-}" ]]; then
+        kill "${pid_of[$target]}" 2>/dev/null || true
+        wait "${pid_of[$target]}" 2>/dev/null || true
+    fi
+    case $target in
+        greeter)  # the upstream of both proxies, and the baseline
+            "$bin/Greeter" --proxy-port "$greeter_proxy_port" --direct-port "$greeter_direct_port" --threads 1 \
+                >>"$out/greeter.log" 2>&1 & ;;
+        haproxy) haproxy -f "$out/haproxy.cfg" -db >>"$out/haproxy.log" 2>&1 & ;;
+        mailgate) "${mailgate_command[@]}" >>"$out/mailgate.log" 2>&1 & ;;
+    esac
+    pid_of[$target]=$!
+    pids+=("$!")
+    wait_for_port "$(port_of "$target" proxied)" "$target" "$!"
+}
 
 # HAProxy 2.6, configured like the gate.
 cat >"$out/haproxy.cfg" <<EOF
@@ -113,10 +143,6 @@ backend mail
     server greeter 127.0.0.1:$greeter_proxy_port send-proxy-v2
 EOF
 haproxy -c -q -f "$out/haproxy.cfg"
-haproxy -f "$out/haproxy.cfg" -db >"$out/haproxy.log" 2>&1 &
-haproxy_pid=$!
-pids+=("$haproxy_pid")
-wait_for_port "$haproxy_port" haproxy
 
 # mailgate: the same listener and access list, from its configuration files.
 cat >"$out/access.toml" <<EOF
@@ -128,6 +154,9 @@ tcp_proxy = true
 EOF
 cat >"$out/mailgate.toml" <<EOF
 access_file = "access.toml"
+
+[control]
+socket = "$out/control.sock"
 
 [[listener]]
 service = "imap"
@@ -143,24 +172,11 @@ EOF
 if "$bin/mailgate" serve --help 2>&1 | grep -q -- '--config'; then
     mailgate_command=("$bin/mailgate" serve --config "$out/mailgate.toml")
 else
-    # `mailgate serve` is not there yet: the same Gate, in-process, same settings.
+    # A `mailgate` without `serve`: the same Gate in-process, with the same settings.
+    build GateBench
     mailgate_command=("$bin/GateBench" --port "$mailgate_port" --upstream "$greeter_proxy_port" --threads "$cores")
 fi
-"${mailgate_command[@]}" >"$out/mailgate.log" 2>&1 &
-mailgate_pid=$!
-pids+=("$mailgate_pid")
-wait_for_port "$mailgate_port" mailgate
 
-port_of() {
-    case $1 in
-        greeter) if [[ $2 == proxied ]]; then echo "$greeter_proxy_port"; else echo "$greeter_direct_port"; fi ;;
-        haproxy) echo "$haproxy_port" ;;
-        mailgate) echo "$mailgate_port" ;;
-    esac
-}
-pid_of() {
-    case $1 in greeter) echo "$greeter_pid" ;; haproxy) echo "$haproxy_pid" ;; mailgate) echo "$mailgate_pid" ;; esac
-}
 loadgen() {  # target, path (proxied|direct), mode, extra args...
     local target=$1 path=$2 mode=$3
     shift 3
@@ -172,7 +188,55 @@ loadgen() {  # target, path (proxied|direct), mode, extra args...
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
 targets=(greeter haproxy mailgate)
+for target in "${targets[@]}"; do start "$target"; done
+started=$SECONDS
 echo "measuring: ${repeats} round(s); short ${short_seconds}s, bulk ${bulk_seconds}s, ${idle_connections} idle connections; output in $out" >&2
+
+# Order: short sessions, idle memory, bulk relay, memory after bulk. Memory is the proxy's
+# resident set (VmRSS) while LoadGen holds connections open and prints READY; each memory
+# test opens two batches and reports the second one's growth per connection, so that what
+# an allocator or pool already keeps from earlier traffic (reused by the first batch) does
+# not make connections look cheaper than they are.
+# Idle: connections that only got their greeting (K/2 per batch).
+# Quiet after bulk: a batch streams bulk data for a moment and then sits quiet; the second
+# batch does the same while the first stays open. Measured on freshly started processes.
+wait_ready() {  # file, count
+    for _ in $(seq 600); do grep -q "^READY $2\$" "$1" && return 0; sleep 0.05; done
+    return 1
+}
+memory_idle() {  # target
+    local target=$1 pid first second report="$out/idle-$1.out" half=$((idle_connections / 2))
+    pid=${pid_of[$target]}
+    loadgen "$target" proxied idle --idle "$((2 * half))" --batches 2 --concurrency 200 --hold 1 >"$report" &
+    local loadgen_pid=$!
+    wait_ready "$report" "$half" || true
+    sleep 0.3
+    first=$(rss_kb "$pid")
+    wait_ready "$report" "$((2 * half))" || true
+    sleep 0.3
+    second=$(rss_kb "$pid")
+    wait "$loadgen_pid"
+    printf '{"label":"%s/proxied","mode":"idle-memory","open":%s,"rss_before_kb":%s,"rss_after_kb":%s}\n' \
+        "$target" "$half" "$first" "$second" >>"$results"
+}
+memory_quiet() {  # target
+    local target=$1 pid first second report="$out/quiet-$1.out"
+    # A fresh process: pools and caches left by the tests above would otherwise hide what
+    # these connections cost. A short warm-up fills the fixed-size structures (event ring).
+    start "$target"
+    loadgen "$target" proxied short --concurrency "$concurrency" --duration 0.5 --warmup 0 >/dev/null
+    pid=${pid_of[$target]}
+    loadgen "$target" proxied bulk --concurrency "$quiet_connections" --duration "$quiet_bulk_seconds" --warmup 0 \
+        --batches 2 --hold 0.7 >"$report" &
+    local loadgen_pid=$!
+    wait_ready "$report" "$quiet_connections" || true
+    first=$(rss_kb "$pid")
+    wait_ready "$report" "$((2 * quiet_connections))" || true
+    second=$(rss_kb "$pid")
+    wait "$loadgen_pid"
+    printf '{"label":"%s/proxied","mode":"quiet-memory","open":%s,"rss_before_kb":%s,"rss_after_kb":%s}\n' \
+        "$target" "$quiet_connections" "$first" "$second" >>"$results"
+}
 
 for round in $(seq "$repeats"); do
     for path in proxied direct; do
@@ -181,29 +245,16 @@ for round in $(seq "$repeats"); do
                 | sed "s/^{/{\"round\":$round,/" >>"$results"
         done
     done
+done
+for target in "${targets[@]}"; do memory_idle "$target"; done
+for round in $(seq "$repeats"); do
     for target in "${targets[@]}"; do
         loadgen "$target" proxied bulk --concurrency "$bulk_connections" --duration "$bulk_seconds" --warmup 0.5 \
             | sed "s/^{/{\"round\":$round,/" >>"$results"
     done
 done
+for target in "${targets[@]}"; do memory_quiet "$target"; done
 
-# Memory per idle connection: the proxy's resident set before and while the connections are
-# held, after the runs above (pools, rings and caches are warm: this is the steady state).
-for target in "${targets[@]}"; do
-    pid=$(pid_of "$target")
-    sleep 0.5
-    before=$(rss_kb "$pid")
-    fifo="$out/idle-$target.out"
-    loadgen "$target" proxied idle --idle "$idle_connections" --concurrency 200 --hold 2 >"$fifo" &
-    idle_pid=$!
-    for _ in $(seq 400); do grep -q '^READY' "$fifo" && break; sleep 0.05; done
-    sleep 0.5
-    after=$(rss_kb "$pid")
-    wait "$idle_pid"
-    open=$(awk '/^READY/ { print $2 }' "$fifo")
-    printf '{"label":"%s/proxied","mode":"idle","open":%s,"rss_before_kb":%s,"rss_after_kb":%s}\n' \
-        "$target" "${open:-0}" "$before" "$after" >>"$results"
-done
-
+echo "measured in $((SECONDS - started)) s" >&2
 python3 "$root/scripts/bench-table.py" "$results" --cores "$cores" --quick "$quick" \
     --mailgate "$(basename "${mailgate_command[0]}")" | tee "$out/table.txt"

@@ -42,6 +42,11 @@ var logger = Logger(label: "mailgate")
 logger.logLevel = .notice
 let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
 let gate = Gate(configuration: configuration, policy: policy, logger: logger, group: group)
-try await gate.start()
+do {
+    try await gate.start()
+} catch {
+    FileHandle.standardError.write(Data("GateBench: \(error)\n".utf8))
+    exit(1)
+}
 FileHandle.standardOutput.write(Data("gate listening on \(gate.boundAddresses.map { "\($0)" }.joined(separator: ", ")) threads=\(threads)\n".utf8))
 while true { try await Task.sleep(for: .seconds(3600)) }

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOPosix
 
@@ -6,6 +7,38 @@ import NIOPosix
 /// what came back after the warm-up, twice: each echoed byte crossed the proxy both ways.
 enum BulkRelay {
     static func run(options: Options, setup: ClientSetup, group: EventLoopGroup) throws -> Report {
+        var open: [Channel] = []
+        var received = 0, errors = 0, seconds = 0.0
+        for _ in 0..<max(1, options.batches) {
+            let batch = try streamBatch(options: options, setup: setup, group: group)
+            open += batch.channels
+            received += batch.received
+            errors += batch.errors
+            seconds += batch.seconds
+            if options.hold > 0 {
+                // The connections stay open and quiet after moving data: what does the proxy keep?
+                usleep(500_000)
+                FileHandle.standardOutput.write(Data("READY \(open.count)\n".utf8))
+                usleep(UInt32(options.hold * 1e6))
+            }
+        }
+        for channel in open { channel.close(promise: nil) }
+        for channel in open { try? channel.closeFuture.wait() }
+        var report = Report(label: options.label, mode: options.mode.rawValue)
+        report["proxy_header"] = .bool(options.proxyHeader)
+        report["concurrency"] = .int(options.concurrency)
+        report["errors"] = .int(errors)
+        report["seconds"] = .double(seconds)
+        report["bytes"] = .int(2 * received)
+        report["mb_per_s"] = .double(Double(2 * received) / 1_000_000 / seconds)
+        return report
+    }
+
+    /// Opens `concurrency` connections, streams for `duration`, then stops writing; the
+    /// connections are returned open.
+    private static func streamBatch(options: Options, setup: ClientSetup, group: EventLoopGroup) throws
+        -> (channels: [Channel], received: Int, errors: Int, seconds: Double)
+    {
         let start = NIODeadline.now()
         let warmupEnd = start + .nanoseconds(Int64(options.warmup * 1e9))
         let deadline = warmupEnd + .nanoseconds(Int64(options.duration * 1e9))
@@ -34,22 +67,16 @@ enum BulkRelay {
         if now < deadline { usleep(UInt32((deadline - now).nanoseconds / 1000)) }
 
         var received = 0
-        for (loop, handler, channel) in sessions {
-            let (bytes, streaming) = try loop.submit { (handler.value.measuredBytes, handler.value.streaming) }.wait()
+        for (loop, handler, _) in sessions {
+            let (bytes, streaming) = try loop.submit { () -> (Int, Bool) in
+                handler.value.stopWriting()
+                return (handler.value.measuredBytes, handler.value.streaming)
+            }.wait()
             received += bytes
             if !streaming { errors += 1 }
-            channel.close(promise: nil)
         }
-        for (_, _, channel) in sessions { try? channel.closeFuture.wait() }
         let seconds = Double((deadline - max(warmupEnd, start)).nanoseconds) / 1e9
-        var report = Report(label: options.label, mode: options.mode.rawValue)
-        report["proxy_header"] = .bool(options.proxyHeader)
-        report["concurrency"] = .int(options.concurrency)
-        report["errors"] = .int(errors)
-        report["seconds"] = .double(seconds)
-        report["bytes"] = .int(2 * received)
-        report["mb_per_s"] = .double(Double(2 * received) / 1_000_000 / seconds)
-        return report
+        return (sessions.map(\.2), received, errors, seconds)
     }
 }
 
@@ -110,7 +137,14 @@ final class BulkHandler: ChannelInboundHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if streaming { fill(context: context) }
+        if streaming && !stopped { fill(context: context) }
+    }
+
+    private var stopped = false
+
+    /// The measurement is over: send nothing more (what is in flight still comes back).
+    func stopWriting() {
+        stopped = true
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {

@@ -21,14 +21,20 @@ struct Options {
     var warmup = 0.5
     /// Bulk: bytes per write.
     var chunk = 64 * 1024
-    /// Idle: connections to open, and how long to hold them once all are greeted.
+    /// Idle: connections to open.
     var idle = 1000
-    var hold = 3.0
+    /// Idle: how long to hold the connections once all are greeted. Bulk: if above 0, keep the
+    /// connections open and quiet this long after streaming (memory after activity).
+    var hold = 0.0
+    /// Bulk and idle: open the connections in this many batches, each left open, with a READY
+    /// line and `hold` after each (so a later batch can be measured against an earlier one).
+    /// Bulk batches are of `concurrency` connections; idle ones split `idle`.
+    var batches = 1
 
     static let usage = """
         usage: LoadGen --mode short|bulk|idle --port P [--label NAME] [--proxy-header]
                        [--sources 127.0.0.2 | 127.0.0.10-127.0.0.40] [--concurrency N] [--threads T]
-                       [--count C] [--duration S] [--warmup S] [--chunk BYTES] [--idle K] [--hold S]
+                       [--count C] [--duration S] [--warmup S] [--chunk BYTES] [--idle K] [--hold S] [--batches B]
         """
 
     init(_ arguments: [String]) throws {
@@ -60,6 +66,7 @@ struct Options {
             case "--chunk": chunk = max(1, try number(argument))
             case "--idle": idle = try number(argument)
             case "--hold": hold = try number(argument)
+            case "--batches": batches = max(1, try number(argument))
             default: throw UsageError("unknown argument \(argument)")
             }
         }

@@ -44,7 +44,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     private var readDeferred = false
     private var clientInputClosed = false
     private var headerTimer: Scheduled<Void>?
-    private var idleTimer: Scheduled<Void>?
+    /// Watches this connection for the listener's idle timeout once it is admitted.
+    private var idleSweep: IdleSweep?
     private var lastActivity = NIODeadline.now()
     private var upstreamHandler: UpstreamRelayHandler?
 
@@ -92,7 +93,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         self.connection = connection
         state.record(GateEvent(kind: .accepted, connection: connection.id, service: service, listener: listener.endpoint,
                                peer: peer.address, entryID: decision.matchedEntry?.entry.id, detail: initial.rawValue))
-        armIdleTimer(context: context)
+        idleSweep = listener.idleSweeps.sweep(on: context.eventLoop)
+        idleSweep?.watch(self)
 
         switch decision {
         case .requireProxyHeader(let timeout, _):
@@ -116,18 +118,18 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         lastActivity = .now()
         switch phase {
         case .awaitingHeader:
-            pending.writeBuffer(&bytes)
+            hold(&bytes)
             takeHeader(context: context)
         case .connecting:
-            pending.writeBuffer(&bytes)
+            hold(&bytes)
             if sniffing { checkSignature() }
         case .relaying(let upstream):
             if sniffing {
-                pending.writeBuffer(&bytes)
+                hold(&bytes)
                 checkSignature()
                 if !sniffing, case .relaying = phase {
                     upstream.write(pending, promise: nil)
-                    pending.clear()
+                    pending = ByteBuffer()
                 }
             } else {
                 upstream.write(bytes, promise: nil)
@@ -141,6 +143,14 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         if case .relaying(let upstream) = phase { upstream.flush() }
     }
 
+    /// Keeps client bytes until they can be relayed. The first read is kept as it is, not
+    /// copied; and `pending` is released (`= ByteBuffer()`), never cleared, once relayed:
+    /// clearing storage that a write still shares allocates a copy, and an idle connection
+    /// would keep it for good.
+    private func hold(_ bytes: inout ByteBuffer) {
+        if pending.readableBytes == 0 { pending = bytes } else { pending.writeBuffer(&bytes) }
+    }
+
     /// A flagged source's first bytes: a PROXY header, then possibly the client's own bytes.
     private func takeHeader(context: ChannelHandlerContext) {
         switch ProxyHeaderDecoder.decode(pending.readableBytesView) {
@@ -150,7 +160,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             reject(.proxyHeaderInvalid, client: peer.address, entry: connection?.entry, detail: error.reason)
         case .decoded(let header, let consumed):
             headerTimer?.cancel()
+            headerTimer = nil
             pending.moveReaderIndex(forwardBy: consumed)
+            if pending.readableBytes == 0 { pending = ByteBuffer() }
             // LOCAL (v2) and UNKNOWN (v1) mean: the proxy speaks for itself.
             let client = header.realClient.map { SocketEndpoint(address: $0.address.normalized, port: $0.port) } ?? peer
             realClient = client
@@ -192,7 +204,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         let header = UpstreamHeader.bytes(mode: configuration.upstreamProxy, client: client, destination: destination)
         let address: SocketAddress
         do {
-            address = try configuration.upstream.socketAddress()
+            address = try listener.upstreamAddress.get()
         } catch {
             reject(.upstreamUnavailable, client: client.address, entry: connection?.entry, detail: "\(error)")
             return
@@ -233,7 +245,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         }
         if !sniffing && pending.readableBytes > 0 {
             upstream.write(pending, promise: nil)
-            pending.clear()
+            pending = ByteBuffer()
         }
         upstream.flush()
         if clientInputClosed && !sniffing {
@@ -305,7 +317,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
                     // Too short to be a signature: it is the client's data after all.
                     sniffing = false
                     upstream.write(pending, promise: nil)
-                    pending.clear()
+                    pending = ByteBuffer()
                 }
                 upstream.closeAfterPendingWrites(mode: .output)
             case .awaitingHeader:
@@ -333,7 +345,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         headerTimer?.cancel()
-        idleTimer?.cancel()
+        idleSweep?.unwatch(self)
+        idleSweep = nil
         detachUpstream()
         if sniffing {
             // Closed before a whole signature could be seen: an ordinary direct connection.
@@ -368,17 +381,15 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
     // MARK: Idle timeout
 
-    private func armIdleTimer(context: ChannelHandlerContext) {
-        let idle = TimeAmount(listener.configuration.idleTimeout)
-        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: lastActivity + idle) { [self] in
-            guard let context = self.context else { return }
-            if NIODeadline.now() - lastActivity >= idle {
-                state.logger.info("closing idle connection", metadata: ["peer": "\(peer)", "service": "\(listener.configuration.service)"])
-                finish(context: context)
-            } else {
-                armIdleTimer(context: context)
-            }
-        }
+    /// Nothing relayed either way for the listener's `idle_timeout`.
+    func isIdle(at now: NIODeadline) -> Bool {
+        now - lastActivity >= TimeAmount(listener.configuration.idleTimeout)
+    }
+
+    func closeIdle() {
+        guard let context else { return }
+        state.logger.info("closing idle connection", metadata: ["peer": "\(peer)", "service": "\(listener.configuration.service)"])
+        finish(context: context)
     }
 
     // MARK: Refusal
@@ -418,6 +429,8 @@ struct GateShutdown: Sendable {}
 
 extension Channel {
     /// Closes (`mode`) once every write queued so far has gone out, so nothing relayed is lost.
+    /// Also for a half-close: NIO turns `close(mode: .output)` into a full close, failing what
+    /// is still queued, when the input side is already closed.
     func closeAfterPendingWrites(mode: CloseMode) {
         writeAndFlush(ByteBuffer()).whenComplete { [self] _ in
             self.close(mode: mode, promise: nil)

@@ -13,6 +13,7 @@ public final class Gate: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let ownsGroup: Bool
     private let channels = Mutex<[Channel]>([])
+    private let idleSweeps: IdleSweeps
 
     /// A listener that could not be bound, with the address and the system's reason.
     public struct BindError: Error, CustomStringConvertible {
@@ -28,6 +29,8 @@ public final class Gate: Sendable {
         self.state = GateState(policy: policy, limits: configuration.limits, logger: logger, metrics: metrics)
         self.ownsGroup = group == nil
         self.group = group ?? MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        self.idleSweeps = IdleSweeps(loops: Array(self.group.makeIterator()),
+                                     interval: IdleSweep.interval(for: configuration.listeners))
     }
 
     /// Binds every listen address. On any failure the ones already bound are closed again.
@@ -55,7 +58,8 @@ public final class Gate: Sendable {
     }
 
     private func bind(_ listener: ListenerConfiguration, _ endpoint: SocketEndpoint) async throws -> Channel {
-        let context = ListenerContext(configuration: listener, endpoint: endpoint.description, state: state)
+        let context = ListenerContext(configuration: listener, endpoint: endpoint.description, state: state,
+                                      idleSweeps: idleSweeps)
         var bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -93,6 +97,7 @@ public final class Gate: Sendable {
                 try? await Task.sleep(for: .milliseconds(20))
             }
         }
+        await idleSweeps.stopAll()
         if ownsGroup { try? await group.shutdownGracefully() }
     }
 

@@ -30,6 +30,31 @@ import Testing
         }
     }
 
+    @Test func connectionThatKeepsTalkingOutlivesTheIdleTimeout() async throws {
+        try await withGate(idleTimeout: .milliseconds(400)) { fixture in
+            let client = try await fixture.connect(from: "127.0.0.3")
+            try await client.waitFor("* OK")
+            // Three idle timeouts long, never quiet for more than half of one.
+            for n in 1...6 {
+                try await Task.sleep(for: .milliseconds(200))
+                try await client.send("a\(n) NOOP\r\n")
+                try await client.waitFor("a\(n) OK", within: .seconds(2))
+            }
+            try await client.waitForClose(within: .seconds(5))  // and closed once it goes quiet
+        }
+    }
+
+    @Test func idleSweepChecksFourTimesPerShortestTimeout() {
+        func listener(_ idle: Duration) -> ListenerConfiguration {
+            ListenerConfiguration(service: "imap", listen: [], upstream: SocketEndpoint(address: .v4(0x7F00_0001), port: 1),
+                                  idleTimeout: idle)
+        }
+        #expect(IdleSweep.interval(for: [listener(.seconds(1800)), listener(.milliseconds(400))]) == .milliseconds(100))
+        #expect(IdleSweep.interval(for: [listener(.seconds(1800))]) == .seconds(1))
+        #expect(IdleSweep.interval(for: [listener(.milliseconds(8))]) == .milliseconds(10))
+        #expect(IdleSweep.interval(for: []) == .seconds(1))
+    }
+
     @Test func upstreamThatStopsReadingStopsTheGateReadingFromTheClient() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         // An upstream that accepts and never reads: everything the client sends piles up.
