@@ -17,6 +17,9 @@ public enum ProxySignature {
     public static let v2: [UInt8] = [0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A]
 
     /// Looks only at the first bytes: "a1 LOGIN" is `.notProxy` after one byte, "P" is `.undecided`.
+    /// Inlinable, so that it is specialised for the caller's collection (the gate asks it about
+    /// every direct connection's first bytes, in a NIO `ByteBufferView`).
+    @inlinable
     public static func classify<Bytes: RandomAccessCollection>(_ prefix: Bytes) -> Match
     where Bytes.Element == UInt8, Bytes.Index == Int {
         switch (progress(of: prefix, against: v1), progress(of: prefix, against: v2)) {
@@ -27,9 +30,10 @@ public enum ProxySignature {
         }
     }
 
-    private enum Progress { case complete, partial, mismatch }
+    @usableFromInline enum Progress { case complete, partial, mismatch }
 
-    private static func progress<Bytes: RandomAccessCollection>(of bytes: Bytes, against signature: [UInt8]) -> Progress
+    @inlinable
+    static func progress<Bytes: RandomAccessCollection>(of bytes: Bytes, against signature: [UInt8]) -> Progress
     where Bytes.Element == UInt8, Bytes.Index == Int {
         for (byte, expected) in zip(bytes, signature) where byte != expected { return .mismatch }
         return bytes.count >= signature.count ? .complete : .partial
