@@ -84,13 +84,6 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ], path: "Benchmarks/BareRelay"),
-        // The gate in-process with a benchmark configuration, until `mailgate serve` can be used.
-        .executableTarget(name: "GateBench", dependencies: [
-            "NetAddress", "AccessPolicy", "Gate",
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-        ], path: "Benchmarks/GateBench"),
 
         .testTarget(name: "NetAddressTests", dependencies: ["NetAddress"]),
         .testTarget(name: "ProxyProtocolTests", dependencies: [

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The comparison of DESIGN §10, in one run on this machine, loopback only:
 #   the greeter alone (baseline), HAProxy 2.6 configured like the gate, and mailgate,
-# each measured on short sessions (conn/s, connect-to-greeting p50/p99) from a flagged
-# source with a PROXY v2 header and from unflagged sources without, bulk relay (MB/s),
-# and memory per 10,000 connections (VmRSS of the proxy process, before/after), idle after
-# the greeting and quiet after bulk data.
+# each measured on short sessions (conn/s, connect-to-greeting p50/p99, and the proxy's CPU
+# time per session) from a flagged source with a PROXY v2 header and from unflagged sources
+# without, bulk relay (MB/s), and memory per 10,000 connections (VmRSS of the proxy process,
+# before/after), idle after the greeting and quiet after bulk data.
+# A fourth column, "NIO floor", is BareRelay: a SwiftNIO relay with no gate logic at all,
+# measured on the direct short sessions only. It shows what SwiftNIO itself costs.
 #
 #   scripts/bench.sh            full run (~5 minutes)
 #   scripts/bench.sh --quick    reduced run, same table, under a minute
@@ -67,17 +69,18 @@ build() {
     swift build -c release --product "$1" >"$out/build-$1.log" 2>&1 \
         || { echo "build of $1 failed, see $out/build-$1.log" >&2; tail -20 "$out/build-$1.log" >&2; exit 1; }
 }
-for product in LoadGen Greeter mailgate; do build "$product"; done
+for product in LoadGen Greeter BareRelay mailgate; do build "$product"; done
 bin=$(swift build -c release --show-bin-path)
 
-# Ports: greeter (expects PROXY), greeter (direct), HAProxy, mailgate.
+# Ports: greeter (expects PROXY), greeter (direct), HAProxy, mailgate, the bare relay.
 greeter_proxy_port=$base
 greeter_direct_port=$((base + 1))
 haproxy_port=$((base + 2))
 mailgate_port=$((base + 3))
+bare_port=$((base + 4))
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for port in "$greeter_proxy_port" "$greeter_direct_port" "$haproxy_port" "$mailgate_port"; do
+for port in "$greeter_proxy_port" "$greeter_direct_port" "$haproxy_port" "$mailgate_port" "$bare_port"; do
     if port_open "$port"; then
         echo "127.0.0.1:$port is already in use: stop what listens there or set BENCH_PORT_BASE" >&2
         exit 1
@@ -100,6 +103,7 @@ port_of() {
         greeter) if [[ $2 == proxied ]]; then echo "$greeter_proxy_port"; else echo "$greeter_direct_port"; fi ;;
         haproxy) echo "$haproxy_port" ;;
         mailgate) echo "$mailgate_port" ;;
+        bare) echo "$bare_port" ;;
     esac
 }
 declare -A pid_of
@@ -115,6 +119,8 @@ start() {  # target: (re)starts it, fresh, and waits until it listens
                 >>"$out/greeter.log" 2>&1 & ;;
         haproxy) haproxy -f "$out/haproxy.cfg" -db >>"$out/haproxy.log" 2>&1 & ;;
         mailgate) "${mailgate_command[@]}" >>"$out/mailgate.log" 2>&1 & ;;
+        bare) "$bin/BareRelay" --port "$bare_port" --upstream "$greeter_direct_port" --threads "$cores" \
+                >>"$out/bare.log" 2>&1 & ;;
     esac
     pid_of[$target]=$!
     pids+=("$!")
@@ -169,13 +175,7 @@ proxy_header_timeout = "3s"
 max_connections = 50000
 max_per_source = 1000
 EOF
-if "$bin/mailgate" serve --help 2>&1 | grep -q -- '--config'; then
-    mailgate_command=("$bin/mailgate" serve --config "$out/mailgate.toml")
-else
-    # A `mailgate` without `serve`: the same Gate in-process, with the same settings.
-    build GateBench
-    mailgate_command=("$bin/GateBench" --port "$mailgate_port" --upstream "$greeter_proxy_port" --threads "$cores")
-fi
+mailgate_command=("$bin/mailgate" serve --config "$out/mailgate.toml")
 
 loadgen() {  # target, path (proxied|direct), mode, extra args...
     local target=$1 path=$2 mode=$3
@@ -186,9 +186,19 @@ loadgen() {  # target, path (proxied|direct), mode, extra args...
         "${source_args[@]}" "$@" 2>>"$out/loadgen.log"
 }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+# User and system CPU time of a process so far, in clock ticks.
+cpu_ticks() { awk '{ print $14, $15 }' "/proc/$1/stat"; }
+short_sessions() {  # target, path: one short-session run, with the proxy's CPU time added
+    local target=$1 path=$2 pid user0 system0 user1 system1 line
+    pid=${pid_of[$target]}
+    read -r user0 system0 < <(cpu_ticks "$pid")
+    line=$(loadgen "$target" "$path" short --concurrency "$concurrency" --duration "$short_seconds" --warmup 0.5)
+    read -r user1 system1 < <(cpu_ticks "$pid")
+    echo "${line%\}},\"user_ticks\":$((user1 - user0)),\"system_ticks\":$((system1 - system0)),\"ticks_per_s\":$(getconf CLK_TCK)}"
+}
 
 targets=(greeter haproxy mailgate)
-for target in "${targets[@]}"; do start "$target"; done
+for target in "${targets[@]}" bare; do start "$target"; done
 started=$SECONDS
 echo "measuring: ${repeats} round(s); short ${short_seconds}s, bulk ${bulk_seconds}s, ${idle_connections} idle connections; output in $out" >&2
 
@@ -241,10 +251,10 @@ memory_quiet() {  # target
 for round in $(seq "$repeats"); do
     for path in proxied direct; do
         for target in "${targets[@]}"; do
-            loadgen "$target" "$path" short --concurrency "$concurrency" --duration "$short_seconds" --warmup 0.5 \
-                | sed "s/^{/{\"round\":$round,/" >>"$results"
+            short_sessions "$target" "$path" | sed "s/^{/{\"round\":$round,/" >>"$results"
         done
     done
+    short_sessions bare direct | sed "s/^{/{\"round\":$round,/" >>"$results"
 done
 for target in "${targets[@]}"; do memory_idle "$target"; done
 for round in $(seq "$repeats"); do

@@ -33,14 +33,16 @@ enum ShortSessions {
         guardTask.cancel()
 
         var histogram = SessionWorker.emptyHistogram()
-        var sessions = 0, errors = 0
+        var sessions = 0, errors = 0, allSessions = 0
         var last = plan.warmupEnd
         for (loop, worker) in workers {
-            let (part, done, failed, lastCompletion) = try loop.submit {
-                (worker.value.histogram, worker.value.completed, worker.value.errors, worker.value.lastCompletion)
+            let (part, done, ended, failed, lastCompletion) = try loop.submit {
+                (worker.value.histogram, worker.value.completed, worker.value.endedSessions, worker.value.errors,
+                 worker.value.lastCompletion)
             }.wait()
             histogram.add(part)
             sessions += done
+            allSessions += ended
             errors += failed
             last = max(last, lastCompletion)
         }
@@ -50,6 +52,7 @@ enum ShortSessions {
         report["sources"] = .int(options.sources.count)
         report["concurrency"] = .int(options.concurrency)
         report["sessions"] = .int(sessions)
+        report["all_sessions"] = .int(allSessions)
         report["errors"] = .int(errors)
         report["seconds"] = .double(seconds)
         report["conn_per_s"] = .double(seconds > 0 ? Double(sessions) / seconds : 0)
@@ -91,6 +94,8 @@ final class SessionWorker {
     let finished: EventLoopPromise<Void>
     private(set) var histogram = SessionWorker.emptyHistogram()
     private(set) var completed = 0
+    /// Every session that ended, warm-up included (what the proxy's CPU time is divided by).
+    private(set) var endedSessions = 0
     private(set) var errors = 0
     private(set) var lastCompletion: NIODeadline
     private var sourceIndex: Int
@@ -144,6 +149,7 @@ final class SessionWorker {
 
     private func ended(_ session: ShortSessionHandler) {
         let measured = session.started >= plan.warmupEnd
+        endedSessions += 1
         if let greeted = session.greeted, session.replied {
             if measured {
                 let micros = (greeted - session.started).nanoseconds / 1000
