@@ -43,6 +43,7 @@ def memory_mib_per_10k(mode):
 
 
 targets = ["greeter", "haproxy", "mailgate", "bare"]
+rate = next((f"{r['rate']:.0f}" for r in runs if r["mode"] == "paced" and "rate" in r), "?")
 rows = [
     ("conn/s, flagged source + PROXY v2", "higher", lambda t: median(f"{t}/proxied", "short", "conn_per_s"), "{:.0f}"),
     ("conn/s, unflagged sources, direct", "higher", lambda t: median(f"{t}/direct", "short", "conn_per_s"), "{:.0f}"),
@@ -50,12 +51,13 @@ rows = [
     ("p99 ms connect->greeting, flagged", "lower", lambda t: ms(median(f"{t}/proxied", "short", "p99_us")), "{:.2f}"),
     ("p50 ms connect->greeting, direct", "lower", lambda t: ms(median(f"{t}/direct", "short", "p50_us")), "{:.2f}"),
     ("p99 ms connect->greeting, direct", "lower", lambda t: ms(median(f"{t}/direct", "short", "p99_us")), "{:.2f}"),
+    (f"p50 ms paced at {rate} conn/s, flagged", "lower", lambda t: ms(median(f"{t}/proxied", "paced", "p50_us")), "{:.2f}"),
+    (f"p99 ms paced at {rate} conn/s, flagged", "lower", lambda t: ms(median(f"{t}/proxied", "paced", "p99_us")), "{:.2f}"),
     ("CPU us/session, flagged (user+sys)", "lower", lambda t: cpu_us_per_session(f"{t}/proxied"), "{:.0f}"),
     ("CPU us/session, direct (user+sys)", "lower", lambda t: cpu_us_per_session(f"{t}/direct"), "{:.0f}"),
     ("  of which user space, direct", "lower", lambda t: cpu_us_per_session(f"{t}/direct", "user"), "{:.0f}"),
     ("relay MB/s (echo, both ways)", "higher", lambda t: median(f"{t}/proxied", "bulk", "mb_per_s"), "{:.0f}"),
     ("RSS MiB per 10k conns, idle", "lower", memory_mib_per_10k("idle-memory"), "{:.1f}"),
-    ("RSS MiB per 10k conns, quiet after bulk", "lower", memory_mib_per_10k("quiet-memory"), "{:.1f}"),
 ]
 
 
@@ -82,6 +84,6 @@ failed = {f"{t}/{p}": errors(f"{t}/{p}", m) for t in targets for p, m in
           (("proxied", "short"), ("direct", "short"), ("proxied", "bulk"))}
 failed = {k: v for k, v in failed.items() if v}
 print("errors: " + (", ".join(f"{k} {v}" for k, v in failed.items()) if failed else "none"))
-for mode, what in (("idle-memory", "idle connections held"), ("quiet-memory", "quiet-after-bulk connections measured (2nd batch)")):
+for mode, what in (("idle-memory", "idle connections measured (2nd batch)"),):
     held = [r for r in runs if r["mode"] == mode]
     print(f"{what}: " + ", ".join(f"{r['label'].split('/')[0]} {r['open']}" for r in held))

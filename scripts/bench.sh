@@ -3,12 +3,12 @@
 #   the greeter alone (baseline), HAProxy 2.6 configured like the gate, and mailgate,
 # each measured on short sessions (conn/s, connect-to-greeting p50/p99, and the proxy's CPU
 # time per session) from a flagged source with a PROXY v2 header and from unflagged sources
-# without, bulk relay (MB/s), and memory per 10,000 connections (VmRSS of the proxy process,
-# before/after), idle after the greeting and quiet after bulk data.
+# without, as fast as they go and paced at BENCH_RATE sessions/s (latency below saturation);
+# bulk relay (MB/s); and memory per 10,000 idle connections (VmRSS of the proxy process).
 # A fourth column, "NIO floor", is BareRelay: a SwiftNIO relay with no gate logic at all,
 # measured on the direct short sessions only. It shows what SwiftNIO itself costs.
 #
-#   scripts/bench.sh            full run (~5 minutes)
+#   scripts/bench.sh            full run (~6 minutes once built)
 #   scripts/bench.sh --quick    reduced run, same table, under a minute
 #
 # The run holds /tmp/swift-build.lock (BENCH_LOCK) for the build and the measurements,
@@ -32,12 +32,13 @@ base=${BENCH_PORT_BASE:-24100}
 cores=$(nproc)
 
 if ((quick)); then
-    short_seconds=2; bulk_seconds=1.5; idle_connections=3000; repeats=1
+    short_seconds=1.5; paced_seconds=1.5; bulk_seconds=1.5; idle_connections=3000; repeats=1
 else
-    short_seconds=10; bulk_seconds=5; idle_connections=8000; repeats=3
+    short_seconds=10; paced_seconds=5; bulk_seconds=5; idle_connections=8000; repeats=3
 fi
-quiet_connections=200; quiet_bulk_seconds=1
 concurrency=${BENCH_CONCURRENCY:-32}
+# Below what every target sustains on a small machine, so that paced latency compares like with like.
+rate=${BENCH_RATE:-1000}
 bulk_connections=${BENCH_BULK_CONNECTIONS:-8}
 
 # Each proxied idle connection costs the proxy two descriptors; 20,000 is this machine's hard limit.
@@ -200,16 +201,15 @@ short_sessions() {  # target, path: one short-session run, with the proxy's CPU 
 targets=(greeter haproxy mailgate)
 for target in "${targets[@]}" bare; do start "$target"; done
 started=$SECONDS
-echo "measuring: ${repeats} round(s); short ${short_seconds}s, bulk ${bulk_seconds}s, ${idle_connections} idle connections; output in $out" >&2
+echo "measuring: ${repeats} round(s); short ${short_seconds}s, paced ${paced_seconds}s at ${rate}/s, bulk ${bulk_seconds}s, ${idle_connections} idle connections; output in $out" >&2
 
-# Order: short sessions, idle memory, bulk relay, memory after bulk. Memory is the proxy's
-# resident set (VmRSS) while LoadGen holds connections open and prints READY; each memory
-# test opens two batches and reports the second one's growth per connection, so that what
-# an allocator or pool already keeps from earlier traffic (reused by the first batch) does
-# not make connections look cheaper than they are.
-# Idle: connections that only got their greeting (K/2 per batch).
-# Quiet after bulk: a batch streams bulk data for a moment and then sits quiet; the second
-# batch does the same while the first stays open. Measured on freshly started processes.
+# Order: short sessions (flat out, then paced), idle memory, bulk relay. Memory is the
+# proxy's resident set (VmRSS) while LoadGen holds connections open and prints READY: two
+# batches of K/2 connections that only got their greeting, and the second batch's growth
+# per connection, so that what an allocator or pool already keeps from earlier traffic
+# (reused by the first batch) does not make connections look cheaper than they are.
+# (Memory after bulk traffic is not in the table: RSS then mostly shows how much freed
+# buffer memory the C allocator keeps, not what connections hold. BENCHMARKS.md says more.)
 wait_ready() {  # file, count
     for _ in $(seq 600); do grep -q "^READY $2\$" "$1" && return 0; sleep 0.05; done
     return 1
@@ -229,24 +229,6 @@ memory_idle() {  # target
     printf '{"label":"%s/proxied","mode":"idle-memory","open":%s,"rss_before_kb":%s,"rss_after_kb":%s}\n' \
         "$target" "$half" "$first" "$second" >>"$results"
 }
-memory_quiet() {  # target
-    local target=$1 pid first second report="$out/quiet-$1.out"
-    # A fresh process: pools and caches left by the tests above would otherwise hide what
-    # these connections cost. A short warm-up fills the fixed-size structures (event ring).
-    start "$target"
-    loadgen "$target" proxied short --concurrency "$concurrency" --duration 0.5 --warmup 0 >/dev/null
-    pid=${pid_of[$target]}
-    loadgen "$target" proxied bulk --concurrency "$quiet_connections" --duration "$quiet_bulk_seconds" --warmup 0 \
-        --batches 2 --hold 0.7 >"$report" &
-    local loadgen_pid=$!
-    wait_ready "$report" "$quiet_connections" || true
-    first=$(rss_kb "$pid")
-    wait_ready "$report" "$((2 * quiet_connections))" || true
-    second=$(rss_kb "$pid")
-    wait "$loadgen_pid"
-    printf '{"label":"%s/proxied","mode":"quiet-memory","open":%s,"rss_before_kb":%s,"rss_after_kb":%s}\n' \
-        "$target" "$quiet_connections" "$first" "$second" >>"$results"
-}
 
 for round in $(seq "$repeats"); do
     for path in proxied direct; do
@@ -255,15 +237,19 @@ for round in $(seq "$repeats"); do
         done
     done
     short_sessions bare direct | sed "s/^{/{\"round\":$round,/" >>"$results"
+    for target in "${targets[@]}"; do
+        loadgen "$target" proxied short --concurrency "$concurrency" --rate "$rate" --duration "$paced_seconds" \
+            --warmup 0.5 | sed "s/^{/{\"round\":$round,/; s/\"mode\":\"short\"/\"mode\":\"paced\"/" >>"$results"
+    done
 done
-for target in "${targets[@]}"; do memory_idle "$target"; done
+# Memory is the proxies' (the greeter is their upstream, not a proxy: its buffers say nothing here).
+for target in haproxy mailgate; do memory_idle "$target"; done
 for round in $(seq "$repeats"); do
     for target in "${targets[@]}"; do
         loadgen "$target" proxied bulk --concurrency "$bulk_connections" --duration "$bulk_seconds" --warmup 0.5 \
             | sed "s/^{/{\"round\":$round,/" >>"$results"
     done
 done
-for target in "${targets[@]}"; do memory_quiet "$target"; done
 
 echo "measured in $((SECONDS - started)) s" >&2
 python3 "$root/scripts/bench-table.py" "$results" --cores "$cores" --quick "$quick" \

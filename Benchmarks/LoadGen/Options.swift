@@ -16,6 +16,8 @@ struct Options {
     var threads = 1
     /// Short sessions: stop after this many measured sessions, or at `duration`, whichever first.
     var count = 1_000_000
+    /// Short sessions: start this many sessions a second in all (0: as fast as possible).
+    var rate = 0.0
     var duration = 5.0
     /// Sessions in the first `warmup` seconds are not measured.
     var warmup = 0.5
@@ -34,7 +36,7 @@ struct Options {
     static let usage = """
         usage: LoadGen --mode short|bulk|idle --port P [--label NAME] [--proxy-header]
                        [--sources 127.0.0.2 | 127.0.0.10-127.0.0.40] [--concurrency N] [--threads T]
-                       [--count C] [--duration S] [--warmup S] [--chunk BYTES] [--idle K] [--hold S] [--batches B]
+                       [--count C] [--rate R] [--duration S] [--warmup S] [--chunk BYTES] [--idle K] [--hold S] [--batches B]
         """
 
     init(_ arguments: [String]) throws {
@@ -61,6 +63,7 @@ struct Options {
             case "--concurrency": concurrency = max(1, try number(argument))
             case "--threads": threads = max(1, try number(argument))
             case "--count": count = try number(argument)
+            case "--rate": rate = max(0, try number(argument))
             case "--duration": duration = try number(argument)
             case "--warmup": warmup = try number(argument)
             case "--chunk": chunk = max(1, try number(argument))

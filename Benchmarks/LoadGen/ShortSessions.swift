@@ -5,19 +5,27 @@ import Synchronization
 
 /// Mail-like short sessions: connect (PROXY header first if asked), read the greeting,
 /// send `a1 NOOP`, read the reply, close. `concurrency` clients each run one session
-/// after another. Connect-to-greeting latency goes into an HDR histogram (microseconds).
+/// after another: as fast as they can, or paced so that together they start `rate`
+/// sessions a second (latency at a load below saturation, the same for every target).
+/// Connect-to-greeting latency goes into an HDR histogram (microseconds).
 enum ShortSessions {
     static func run(options: Options, setup: ClientSetup, group: EventLoopGroup) throws -> Report {
         let start = NIODeadline.now()
+        // Paced: each client starts a session every `concurrency / rate` seconds, the clients
+        // spread evenly over that interval.
+        let interval: TimeAmount? = options.rate > 0
+            ? .nanoseconds(Int64(Double(options.concurrency) / options.rate * 1e9)) : nil
         let plan = Plan(warmupEnd: start + .nanoseconds(Int64(options.warmup * 1e9)),
                         deadline: start + .nanoseconds(Int64((options.warmup + options.duration) * 1e9)),
-                        count: options.count)
+                        count: options.count, interval: interval)
         var workers: [(EventLoop, NIOLoopBound<SessionWorker>)] = []
         var finished: [EventLoopFuture<Void>] = []
         for index in 0..<options.concurrency {
             let loop = group.next()
             let worker = try loop.submit {
-                let worker = SessionWorker(loop: loop, setup: setup, plan: plan, firstSource: index)
+                let offset = interval.map { TimeAmount.nanoseconds($0.nanoseconds * Int64(index) / Int64(options.concurrency)) }
+                let worker = SessionWorker(loop: loop, setup: setup, plan: plan, firstSource: index,
+                                           firstStart: start + (offset ?? .zero))
                 worker.next()
                 return NIOLoopBound(worker, eventLoop: loop)
             }.wait()
@@ -51,6 +59,7 @@ enum ShortSessions {
         report["proxy_header"] = .bool(options.proxyHeader)
         report["sources"] = .int(options.sources.count)
         report["concurrency"] = .int(options.concurrency)
+        if options.rate > 0 { report["rate"] = .double(options.rate) }
         report["sessions"] = .int(sessions)
         report["all_sessions"] = .int(allSessions)
         report["errors"] = .int(errors)
@@ -69,12 +78,15 @@ enum ShortSessions {
         let warmupEnd: NIODeadline
         let deadline: NIODeadline
         let count: Int
+        /// Paced runs: how often each client starts a session.
+        let interval: TimeAmount?
         private let claimed = Atomic<Int>(0)
 
-        init(warmupEnd: NIODeadline, deadline: NIODeadline, count: Int) {
+        init(warmupEnd: NIODeadline, deadline: NIODeadline, count: Int, interval: TimeAmount?) {
             self.warmupEnd = warmupEnd
             self.deadline = deadline
             self.count = count
+            self.interval = interval
         }
 
         /// May another session start now? Sessions after the warm-up count against `count`.
@@ -101,22 +113,33 @@ final class SessionWorker {
     private var sourceIndex: Int
     private var current: Channel?
     private var stopped = false
+    /// Paced runs: when this client's next session is due.
+    private var nextStart: NIODeadline
 
     static func emptyHistogram() -> Histogram<UInt64> {
         Histogram(lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
     }
 
-    init(loop: EventLoop, setup: ClientSetup, plan: ShortSessions.Plan, firstSource: Int) {
+    init(loop: EventLoop, setup: ClientSetup, plan: ShortSessions.Plan, firstSource: Int, firstStart: NIODeadline) {
         self.loop = loop
         self.setup = setup
         self.plan = plan
         self.finished = loop.makePromise()
         self.lastCompletion = plan.warmupEnd
         self.sourceIndex = firstSource
+        self.nextStart = firstStart
     }
 
     func next() {
         let now = NIODeadline.now()
+        if let interval = plan.interval {
+            if now < nextStart {
+                loop.assumeIsolated().scheduleTask(deadline: nextStart) { [self] in next() }
+                return
+            }
+            // A session that ran past its slot delays the next one (the run is then saturated).
+            nextStart = max(nextStart + interval, now)
+        }
         guard !stopped, plan.claim(at: now) else {
             stop()
             return
