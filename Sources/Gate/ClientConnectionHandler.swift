@@ -81,11 +81,15 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         }
         let initial: ConnectionState
         if case .requireProxyHeader = decision { initial = .awaitingHeader } else { initial = .relayingDirect }
+        // The channel is captured strongly, not weakly: a weak reference gives the channel a
+        // side table, and every retain and release of it after that takes the slow path (it
+        // showed in profiles). The registry lets go of the connection when it closes.
+        let channel = context.channel
         let admission = state.registry.admit(
             service: service, listener: listener.endpoint, peer: peer, state: initial,
             entry: decision.matchedEntry, limits: state.limits,
             exemptFromPerSource: decision.matchedEntry?.kind == .whitelist,
-            close: { [weak channel = context.channel] in channel?.pipeline.fireUserInboundEventTriggered(GateShutdown()) })
+            close: { channel.pipeline.fireUserInboundEventTriggered(GateShutdown()) })
         guard case .admitted(let connection) = admission else {
             reject(.connectionLimit, client: peer.address, entry: decision.matchedEntry)
             return
@@ -209,7 +213,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             reject(.upstreamUnavailable, client: client.address, entry: connection?.entry, detail: "\(error)")
             return
         }
-        let relay = UpstreamRelayHandler(client: self, clientChannel: context.channel)
+        let relay = UpstreamRelayHandler(client: self)
         upstreamHandler = relay
         let boundRelay = NIOLoopBound(relay, eventLoop: context.eventLoop)
         ClientBootstrap(group: context.eventLoop)
@@ -418,8 +422,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         // closing at once with unread input would send a reset that can destroy the reply.
         context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: reply)), promise: nil)
         context.channel.closeAfterPendingWrites(mode: .output)
-        context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(2)) { [weak channel = context.channel] in
-            channel?.close(promise: nil)
+        let channel = context.channel  // strongly, for two seconds at most (see channelActive)
+        context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(2)) {
+            channel.close(promise: nil)
         }
     }
 }

@@ -11,7 +11,7 @@ final class UpstreamRelayHandler: ChannelDuplexHandler {
     private var context: ChannelHandlerContext?
     private var readDeferred = false
 
-    init(client: ClientConnectionHandler, clientChannel: Channel) {
+    init(client: ClientConnectionHandler) {
         self.client = client
     }
 
