@@ -31,26 +31,37 @@ enum ProxyHeaderEncoder {
         return Array("PROXY \(proto) \(from) \(to) \(source.port) \(destination.port)\r\n".utf8)
     }
 
+    /// Built in one array, sized up front: the gate encodes one of these per connection.
     static func v2(_ header: ProxyHeader, checksum: Bool) -> [UInt8] {
-        var out = ProxySignature.v2
-        let command: V2Wire.Command = header.command == .local ? .local : .proxy
-        out.append(V2Wire.versionNibble << 4 | command.rawValue)
         let family: V2Wire.Family
-        var block: [UInt8] = []
+        var addresses: (from: IPAddress, to: IPAddress, fromPort: UInt16, toPort: UInt16)?
         switch header.addresses {
         case .unspecified:
             family = .unspecified
         case .inet(let source, let destination):
             let (from, to) = sameFamily(source.address, destination.address)
             family = from.family == .inet ? .inet : .inet6
-            block = from.bytes + to.bytes + bigEndian(source.port) + bigEndian(destination.port)
-        case .unix(let source, let destination):
+            addresses = (from, to, source.port, destination.port)
+        case .unix:
             family = .unix
-            block = unixAddress(source) + unixAddress(destination)
         }
+        var out: [UInt8] = []
+        out.reserveCapacity(V2Wire.fixedLength + family.addressBlockLength
+                            + (header.tlvs.isEmpty && !checksum ? 0 : 64))
+        out += ProxySignature.v2
+        let command: V2Wire.Command = header.command == .local ? .local : .proxy
+        out.append(V2Wire.versionNibble << 4 | command.rawValue)
         out.append(family.rawValue << 4 | V2Wire.Transport(header.transport).rawValue)
         out += [0, 0]  // length, once known
-        out += block
+        if let addresses {
+            appendAddress(addresses.from, to: &out)
+            appendAddress(addresses.to, to: &out)
+            appendBigEndian(addresses.fromPort, to: &out)
+            appendBigEndian(addresses.toPort, to: &out)
+        } else if case .unix(let source, let destination) = header.addresses {
+            out += unixAddress(source)
+            out += unixAddress(destination)
+        }
 
         var checksumOffsets: [Int] = []
         for tlv in header.tlvs {
@@ -63,12 +74,28 @@ enum ProxyHeaderEncoder {
         }
         let length = out.count - V2Wire.fixedLength
         precondition(length <= Int(UInt16.max), "PROXY v2 header of \(length) bytes after the fixed part does not fit its length field")
-        out.replaceSubrange(14..<16, with: bigEndian(UInt16(length)))
+        out[14] = UInt8(truncatingIfNeeded: length >> 8)
+        out[15] = UInt8(truncatingIfNeeded: length)
 
+        guard !checksumOffsets.isEmpty else { return out }
         for offset in checksumOffsets { out.replaceSubrange(offset..<(offset + 4), with: [0, 0, 0, 0]) }
         let sum = bigEndian(CRC32C.checksum(out))
         for offset in checksumOffsets { out.replaceSubrange(offset..<(offset + 4), with: sum) }
         return out
+    }
+
+    /// The address in network byte order, 4 or 16 bytes, without an intermediate array.
+    private static func appendAddress(_ address: IPAddress, to out: inout [UInt8]) {
+        switch address {
+        case .v4(let value): appendBigEndian(value, to: &out)
+        case .v6(let value): appendBigEndian(value, to: &out)
+        }
+    }
+
+    private static func appendBigEndian<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {
+        for shift in stride(from: T.bitWidth - 8, through: 0, by: -8) {
+            out.append(UInt8(truncatingIfNeeded: value >> shift))
+        }
     }
 
     private static func append(_ tlv: ProxyTLV, to out: inout [UInt8]) {
