@@ -116,11 +116,17 @@ extension ControlAPI {
         let snapshot = gate.registry.snapshot()
         let states: [(ConnectionState, String)] = [(.awaitingHeader, "awaiting-header"), (.relayingDirect, "relaying-direct"),
                                                     (.relayingProxied, "relaying-proxied")]
+        // Named mailgate_connections and mailgate_pending_changes (empty parts are left out).
+        let connections = MetricNameDescriptor(namespace: "mailgate", metricName: "connections", unitName: "",
+                                               helpText: "Open connections by state")
         for (state, label) in states {
-            prometheus.makeGauge(name: "mailgate_connections", labels: [("state", label)])
+            prometheus.makeGauge(descriptor: connections, labels: [("state", label)])
                 .set(Double(snapshot.filter { $0.state == state }.count))
         }
-        prometheus.makeGauge(name: "mailgate_pending_changes").set(Double(store.pendingChanges.count))
+        let pending = MetricNameDescriptor(
+            namespace: "mailgate", metricName: "pending", unitName: "changes",
+            helpText: "Enabled tcp_proxy flags waiting for confirmation before they revert")
+        prometheus.makeGauge(descriptor: pending).set(Double(store.pendingChanges.count))
         let text = prometheus.emitToString()
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: text)))

@@ -79,6 +79,8 @@ import Testing
             #expect(reply.status == 200)
             #expect(text.contains(#"mailgate_rejects_total{reason="blacklisted",service="imap"} 1"#))
             #expect(text.contains(#"mailgate_connections{state="relaying-direct"}"#))
+            #expect(text.contains("# HELP mailgate_connections Open connections by state"))
+            #expect(text.contains("\nmailgate_pending_changes 0"))
         }
     }
 
