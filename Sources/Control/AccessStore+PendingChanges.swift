@@ -3,7 +3,8 @@ import Foundation
 import Gate
 
 /// Pending `tcp_proxy` changes: started by an acknowledged write, reverted by their timer
-/// unless confirmed, or settled by hand (`/v1/changes/{id}/confirm|revert`).
+/// unless confirmed, or settled by hand (`/v1/changes/{id}/confirm|revert`). The pending ones
+/// are kept in `PendingChangesFile` too, and resumed when the daemon starts again.
 extension AccessStore {
     func startPendingChange(for entry: AccessEntry, kind: ListKind, by caller: Caller, now: Date,
                                     state: inout State) -> PendingChangeInfo {
@@ -13,12 +14,57 @@ extension AccessStore {
         let info = PendingChangeInfo(id: id, list: kind, entryID: entry.id, source: entry.source.description,
                                      summary: "tcp_proxy on for \(entry.source) (\(TCPProxyWarning.scope(of: entry, services: services)))",
                                      by: caller.name, created: now, deadline: now.addingTimeInterval(seconds), state: .pending, outcome: nil)
-        let timer = Task { [weak self] in
-            do { try await Task.sleep(for: revertAfter) } catch { return }
+        state.changes.append(PendingChange(info: info, applied: entry, timer: scheduleRevert(id, after: revertAfter)))
+        persistPending(state)
+        return info
+    }
+
+    private func scheduleRevert(_ id: String, after delay: Duration) -> Task<Void, Never> {
+        Task { [weak self] in
+            do { try await Task.sleep(for: delay) } catch { return }
             self?.expire(id)
         }
-        state.changes.append(PendingChange(info: info, applied: entry, timer: timer))
-        return info
+    }
+
+    /// Takes up the changes that were pending when the daemon last stopped: each one's
+    /// countdown goes on to its original deadline, and one whose deadline passed meanwhile is
+    /// reverted now.
+    func resumePendingChanges() {
+        let records: [PendingChangesFile.Record]
+        do {
+            records = try pendingFile.load()
+        } catch {
+            gate.logger.error("\(error). tcp_proxy changes pending before the restart are not resumed: check the flags with `mailgate whitelist list`")
+            return
+        }
+        let now = Date()
+        state.withLock { state in
+            for record in records where record.change.state == .pending {
+                state.changes.append(PendingChange(info: record.change, applied: record.applied, timer: nil))
+            }
+            for record in records where record.change.state == .pending {
+                guard let index = state.changes.firstIndex(where: { $0.info.id == record.change.id }) else { continue }
+                let remaining = record.change.deadline.timeIntervalSince(now)
+                if remaining > 0 {
+                    state.changes[index].timer = scheduleRevert(record.change.id, after: .milliseconds(Int64(remaining * 1000)))
+                    gate.logger.notice("change \(record.change.id) (\(record.change.summary)) is still pending after a restart: it reverts at \(Self.timeText(record.change.deadline)) unless confirmed")
+                } else {
+                    gate.logger.notice("change \(record.change.id) (\(record.change.summary)) passed its deadline while the daemon was stopped: reverting it now")
+                    revert(at: index, by: .daemon, action: "change.auto-revert", state: &state)
+                }
+            }
+        }
+    }
+
+    /// Writes the pending changes to their file (or removes it when none is pending).
+    func persistPending(_ state: State) {
+        let records = state.changes.filter { $0.info.state == .pending }
+            .map { PendingChangesFile.Record(change: $0.info, applied: $0.applied) }
+        do {
+            try pendingFile.save(records)
+        } catch {
+            gate.logger.error("could not keep the pending changes in \(pendingFile.path): \(error). If the daemon restarts now, they are not reverted")
+        }
     }
 
     private func expire(_ id: String) {
@@ -36,6 +82,7 @@ extension AccessStore {
             state.changes[index].info.state = .confirmed
             state.changes[index].info.outcome = "confirmed by \(caller.name)"
             let info = state.changes[index].info
+            persistPending(state)
             gate.record(GateEvent(kind: .configChanged, entryID: info.entryID,
                                   detail: "by \(caller.name): confirmed change \(id) (\(info.summary)); it stays"))
             appendAudit(AuditRecord(time: Date(), user: caller.name, uid: caller.uid, action: "change.confirm", list: info.list,
@@ -90,7 +137,9 @@ extension AccessStore {
                     before = entry
                     after = lists[info.list][position]
                     outcome = "tcp_proxy turned off again on \(entry.source)"
-                    if entry != state.changes[index].applied { outcome += " (the entry was edited since; only tcp_proxy was reverted)" }
+                    if !Self.sameSettings(entry, state.changes[index].applied) {
+                        outcome += " (the entry was edited since; only tcp_proxy was reverted)"
+                    }
                 } catch {
                     outcome = "could not revert: \(error.message)"
                 }
@@ -102,12 +151,20 @@ extension AccessStore {
         info.state = .reverted
         info.outcome = "\(how): \(outcome)"
         state.changes[index].info = info
+        persistPending(state)
         gate.logger.notice("change \(info.id) \(info.outcome!)")
         gate.record(GateEvent(kind: .changeReverted, entryID: info.entryID, detail: "change \(info.id) \(info.outcome!)"))
         appendAudit(AuditRecord(time: now, user: caller.name, uid: caller.uid, action: action, list: info.list,
                                 entryID: info.entryID, before: before, after: after, detail: "\(info.id): \(info.outcome!)"))
         trimResolved(&state)
         return info
+    }
+
+    /// The same settings, whatever the timestamps say: an entry read back from the access file
+    /// or the pending-changes file after a restart keeps whole seconds only.
+    static func sameSettings(_ a: AccessEntry, _ b: AccessEntry) -> Bool {
+        a.id == b.id && a.source == b.source && a.description == b.description && a.services == b.services
+            && a.tcpProxy == b.tcpProxy && a.enabled == b.enabled
     }
 
     private func trimResolved(_ state: inout State) {

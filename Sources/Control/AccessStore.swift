@@ -34,6 +34,7 @@ public final class AccessStore: Sendable {
     let gate: GateState
     let state: Mutex<State>
     var path: String { configuration.accessFile }
+    var pendingFile: PendingChangesFile { PendingChangesFile(accessFile: configuration.accessFile) }
     var services: [String] { configuration.serviceNames }
     static let keptResolvedChanges = 50
 
@@ -46,6 +47,7 @@ public final class AccessStore: Sendable {
         let bytes = FileManager.default.contents(atPath: configuration.accessFile) ?? Data()
         state = Mutex(State(lists: lists, revision: AccessRevision.of(bytes)))
         gate.replacePolicy(AccessPolicy(lists: lists, services: configuration.serviceNames))
+        resumePendingChanges()
     }
 
     /// The lists in force and their revision.
@@ -62,7 +64,8 @@ public final class AccessStore: Sendable {
 
     public var pendingChanges: [PendingChangeInfo] { changes.filter { $0.state == .pending } }
 
-    /// Cancels the revert timers (shutdown). Pending changes are not kept across restarts.
+    /// Cancels the revert timers (shutdown). The pending changes stay in their file, and the
+    /// next start resumes them.
     public func stop() {
         state.withLock { state in
             for index in state.changes.indices { state.changes[index].timer?.cancel() }

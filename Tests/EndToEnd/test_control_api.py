@@ -160,3 +160,27 @@ def test_file_edits_with_config_warn_that_the_daemon_reloads(mailgate_bin, daemo
         pytest.fail("the daemon did not pick up the file edit")
     audit = (daemon.dir / "audit.log").read_text()
     assert '"action":"reload"' in audit and '"user":"file"' in audit
+
+
+def test_a_pending_change_survives_a_daemon_restart(mailgate_bin, daemon):
+    s = sock(daemon)
+    r = run(mailgate_bin, "whitelist", "add", "--socket", s, "203.0.113.7", "--services", "imap", "--tcp-proxy", "--yes")
+    assert r.returncode == 0, r.stderr
+    change = re.search(r"pending change (ch[0-9a-f]+)", r.stdout).group(1)
+    kept = daemon.dir / "access.toml.pending.json"
+    assert change in kept.read_text()
+
+    # Stopped and started again in place: the change is still pending, same deadline.
+    before = json.loads(run(mailgate_bin, "status", "--socket", s, "--json").stdout)["pending_changes"]
+    daemon.stop()
+    daemon.proc = peers.Proc("mailgate[restarted]", [mailgate_bin, "serve", "--config", daemon.config],
+                             daemon.dir / "mailgate-restarted.log", cwd=daemon.dir).start()
+    daemon.proc.wait_ready([li.port for li in daemon.listeners], timeout=15)
+    after = json.loads(run(mailgate_bin, "status", "--socket", s, "--json").stdout)["pending_changes"]
+    assert [(c["id"], c["deadline"]) for c in after] == [(c["id"], c["deadline"]) for c in before] == \
+        [(change, before[0]["deadline"])]
+
+    r = run(mailgate_bin, "revert", change, "--socket", s)
+    assert r.returncode == 0, r.stderr
+    assert "tcp_proxy = true" not in daemon.access.read_text().split('source = "203.0.113.7"')[1]
+    assert not kept.exists()
