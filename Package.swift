@@ -40,7 +40,7 @@ let package = Package(
         ]),
         // The control API: its JSON types, server and client.
         .target(name: "Control", dependencies: [
-            "AccessPolicy", "Gate", "NetAddress",
+            "AccessPolicy", "Gate", "NetAddress", "ProxyProtocol",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "CoreMetrics", package: "swift-metrics"),

@@ -6,15 +6,25 @@ import NIOCore
 import NIOPosix
 import NetAddress
 import Prometheus
+import ProxyProtocol
 
 /// Status, connections, events (recent and live), and `/metrics`.
 extension ControlAPI {
     func status(_ request: Request, _ context: ControlContext) async throws -> Response {
         let snapshot = gate.registry.snapshot()
-        // Upstreams are probed together, so a dead one costs one timeout, not one each.
+        // What the gate saw in the last 15 s (a client's connection or an earlier probe)
+        // stands; the rest are probed, together, so a dead one costs one timeout, not one each.
+        let health = gate.upstreams
         let reachability = await withTaskGroup(of: (Int, Bool).self) { group in
             for (index, listener) in configuration.listeners.enumerated() {
-                group.addTask { (index, await Self.reachable(listener.upstream)) }
+                group.addTask {
+                    if let seen = health.recent(listener.upstream.description, maxAge: Self.upstreamObservationLife) {
+                        return (index, seen.reachable)
+                    }
+                    let up = await Self.reachable(listener.upstream, proxy: listener.upstreamProxy)
+                    health.record(listener.upstream.description, reachable: up)
+                    return (index, up)
+                }
             }
             var results: [Int: Bool] = [:]
             for await (index, up) in group { results[index] = up }
@@ -37,12 +47,23 @@ extension ControlAPI {
         return Self.json(response)
     }
 
-    /// Whether a TCP connect to the upstream succeeds within 300 ms.
-    static func reachable(_ endpoint: SocketEndpoint) async -> Bool {
+    /// How long a connection seen made or refused answers for an upstream's reachability.
+    static let upstreamObservationLife: Duration = .seconds(15)
+
+    /// Whether a TCP connect to the upstream succeeds within 300 ms. An upstream that expects
+    /// a PROXY header gets a LOCAL one (a health check, in the protocol's own words), so that
+    /// it has no reason to log a broken header.
+    static func reachable(_ endpoint: SocketEndpoint, proxy: UpstreamProxyMode) async -> Bool {
+        let header: [UInt8]? = switch proxy {
+        case .none: nil
+        case .v1: ProxyHeader(version: .v1, command: .local).encoded()
+        case .v2: ProxyHeader(version: .v2, command: .local).encoded()
+        }
         do {
             let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connectTimeout(.milliseconds(300))
                 .connect(to: try endpoint.socketAddress()).get()
+            if let header { try? await channel.writeAndFlush(ByteBuffer(bytes: header)) }
             try? await channel.close()
             return true
         } catch {

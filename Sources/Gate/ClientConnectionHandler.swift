@@ -229,8 +229,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             .whenComplete { [self] result in
                 switch result {
                 case .success(let upstream):
+                    state.upstreams.record(listener.upstreamName, reachable: true)
                     upstreamConnected(upstream, header: header)
                 case .failure(let error):
+                    state.upstreams.record(listener.upstreamName, reachable: false)
                     guard case .connecting = phase else { return }
                     reject(.upstreamUnavailable, client: client.address, entry: connection?.entry,
                            detail: "\(configuration.upstream): \(error)")

@@ -5,11 +5,13 @@ import NetAddress
 import Synchronization
 
 /// What every connection handler shares: the policy in force, the limits, the registry of
-/// open connections, the event journal and the traffic windows.
+/// open connections, the event journal, the traffic windows and what was last seen of the
+/// upstreams.
 public final class GateState: Sendable {
     public let registry = ConnectionRegistry()
     public let journal: EventJournal
     public let windows = TrafficWindows()
+    public let upstreams = UpstreamHealth()
     public let metrics: GateMetrics
     public let logger: Logger
     private let current: Mutex<(policy: AccessPolicy, limits: ConnectionLimits)>

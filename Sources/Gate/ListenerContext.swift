@@ -11,6 +11,8 @@ final class ListenerContext: Sendable {
     /// The upstream as a socket address, made once rather than parsed from text on every
     /// connection.
     let upstreamAddress: Result<SocketAddress, any Error>
+    /// The upstream as text, the key of its `UpstreamHealth` observations.
+    let upstreamName: String
 
     init(configuration: ListenerConfiguration, endpoint: String, state: GateState, idleSweeps: IdleSweeps) {
         self.configuration = configuration
@@ -18,5 +20,6 @@ final class ListenerContext: Sendable {
         self.state = state
         self.idleSweeps = idleSweeps
         self.upstreamAddress = Result { try configuration.upstream.socketAddress() }
+        self.upstreamName = configuration.upstream.description
     }
 }

@@ -17,6 +17,8 @@ struct ControlFixture {
     let gate: Gate
     let server: ControlServer
     let group: EventLoopGroup
+    /// The gate's upstream (expects a PROXY header).
+    let upstream: GreetingServer
 
     var socket: String { configuration.control.socket }
     var accessFile: String { configuration.accessFile }
@@ -123,7 +125,8 @@ func withControl(revertAfter: Duration = .seconds(120), access: String = Control
     try beforeStart(configuration.control.socket)
     try await gate.start()
     try await server.start()
-    let fixture = ControlFixture(folder: folder, configuration: configuration, gate: gate, server: server, group: group)
+    let fixture = ControlFixture(folder: folder, configuration: configuration, gate: gate, server: server, group: group,
+                                 upstream: upstream)
     func tearDown() async {
         store.stop()
         await server.stop()

@@ -19,6 +19,35 @@ import Testing
         }
     }
 
+    @Test func upstreamsAreProbedOnlyWithoutRecentEvidenceAndWithALocalHeader() async throws {
+        try await withControl { f in
+            // No traffic yet: the first status probes, with a PROXY LOCAL header (no real client).
+            #expect(try await f.get(StatusResponse.self, "/v1/status").listeners.first?.upstreamReachable == true)
+            try await f.eventually("the probe's header seen upstream") { f.upstream.realClients == [nil] }
+            // A second status within the observation's life answers from it: no new connection.
+            #expect(try await f.get(StatusResponse.self, "/v1/status").listeners.first?.upstreamReachable == true)
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(f.upstream.realClients == [nil])
+
+            // A refused connect seen on the data path counts as down, without a probe.
+            f.gate.state.upstreams.record(f.configuration.listeners[0].upstream.description, reachable: false)
+            #expect(try await f.get(StatusResponse.self, "/v1/status").listeners.first?.upstreamReachable == false)
+            #expect(f.upstream.realClients == [nil])
+        }
+    }
+
+    @Test func aRelayedClientIsEvidenceThatTheUpstreamIsUp() async throws {
+        try await withControl { f in
+            let flagged = try await f.connect(from: "127.0.0.3")
+            try await flagged.writeAndFlush(ByteBuffer(string: "PROXY TCP4 192.0.2.1 127.0.0.1 5555 143\r\n"))
+            try await f.eventually("the client relayed") { f.upstream.realClients.count == 1 }
+            #expect(try await f.get(StatusResponse.self, "/v1/status").listeners.first?.upstreamReachable == true)
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(f.upstream.realClients.count == 1, "no probe: the client's connection answered for it")
+            try await flagged.close()
+        }
+    }
+
     @Test func connectionsAreGroupedByProxyState() async throws {
         try await withControl { f in
             let direct = try await f.connect(from: "127.0.0.5")
