@@ -433,21 +433,3 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
 /// Sent down a client pipeline to make it close for shutdown.
 struct GateShutdown: Sendable {}
-
-extension Channel {
-    /// Closes (`mode`) once every write queued so far has gone out, so nothing relayed is lost.
-    /// Also for a half-close: NIO turns `close(mode: .output)` into a full close, failing what
-    /// is still queued, when the input side is already closed.
-    func closeAfterPendingWrites(mode: CloseMode) {
-        writeAndFlush(ByteBuffer()).whenComplete { [self] _ in
-            self.close(mode: mode, promise: nil)
-        }
-    }
-}
-
-extension TimeAmount {
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
-}

@@ -9,7 +9,7 @@ import NIOCore
 /// Confined to its event loop: every method runs there (checked in debug builds), which is
 /// what makes the unchecked Sendable conformance sound.
 final class IdleSweep: @unchecked Sendable {
-    private let loop: EventLoop
+    let loop: EventLoop
     private let interval: TimeAmount
     private var watched: [ObjectIdentifier: ClientConnectionHandler] = [:]
     private var task: RepeatedTask?
@@ -70,11 +70,7 @@ final class IdleSweeps: Sendable {
 
     func stopAll() async {
         for sweep in byLoop.values {
-            try? await sweep.loopForStop.submit { sweep.stop() }.get()
+            try? await sweep.loop.submit { sweep.stop() }.get()
         }
     }
-}
-
-extension IdleSweep {
-    fileprivate var loopForStop: EventLoop { loop }
 }
