@@ -56,3 +56,10 @@ extension Duration {
         self = .milliseconds(total)
     }
 }
+
+extension Duration {
+    /// The duration in seconds, fractions included.
+    public var inSeconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

@@ -72,7 +72,7 @@ extension FileText {
         return current
     }
 
-    private static func folderOf(_ path: String) -> String {
+    static func folderOf(_ path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }

@@ -99,6 +99,36 @@ public struct EntryWriteRequest: Codable, Sendable, Hashable {
     }
 }
 
+/// Body of `POST /v1/impact`: a proposed change, previewed without writing anything.
+/// `action` is `add` (the fields of the new entry), `update` (`entry` plus the fields that
+/// change) or `remove` (`entry`).
+public struct ImpactRequest: Codable, Sendable, Hashable {
+    public var list: ListKind
+    public var action: String
+    /// The id or source of the entry an update or removal names.
+    public var entry: String?
+    public var source: String?
+    public var description: String?
+    public var services: [String]?
+    public var tcpProxy: Bool?
+    public var enabled: Bool?
+    enum CodingKeys: String, CodingKey {
+        case list, action, entry, source, description, services, enabled
+        case tcpProxy = "tcp_proxy"
+    }
+    public init(list: ListKind, action: String, entry: String? = nil, source: String? = nil, description: String? = nil,
+                services: [String]? = nil, tcpProxy: Bool? = nil, enabled: Bool? = nil) {
+        self.list = list
+        self.action = action
+        self.entry = entry
+        self.source = source
+        self.description = description
+        self.services = services
+        self.tcpProxy = tcpProxy
+        self.enabled = enabled
+    }
+}
+
 /// The answer to a successful write: the new revision, the entry, and the pending change
 /// (with its deadline) when the write turned `tcp_proxy` on.
 public struct EntryWriteResponse: Codable, Sendable, Hashable {
@@ -111,41 +141,103 @@ public struct EntryWriteResponse: Codable, Sendable, Hashable {
     }
 }
 
-/// `GET /v1/whitelist/{id}/impact` (and the body of the 409 that asks for acknowledgement):
-/// what enabling `tcp_proxy` on the entry would do, from live traffic (DESIGN §4).
+/// What a proposed change to either list would do (DESIGN §4), computed from live traffic:
+/// the answer of `POST /v1/impact` and `GET /v1/whitelist/{id}/impact`, and the body of the
+/// 409 that asks for `acknowledge_impact`. Only what changes decision is listed.
 public struct ImpactReport: Codable, Sendable, Hashable {
-    public struct Window: Codable, Sendable, Hashable {
-        /// Direct connections from the source: after the change they would be REFUSED.
-        public var directConnections: Int
-        /// PROXY headers the source sent while unflagged: evidence it really is a proxy.
-        public var untrustedProxyHeaders: Int
-        public var rejected: Int
+    /// A source seen recently (or connected now) that the change would refuse.
+    public struct Affected: Codable, Sendable, Hashable {
+        public enum Outcome: String, Codable, Sendable, Hashable {
+            /// A direct client of a source that would now have to send a PROXY header.
+            case headerMissing = "refused-proxy-header-missing"
+            /// A direct client, or a load balancer, that would now be blacklisted.
+            case blacklisted = "refused-blacklisted"
+            /// A flagged load balancer that stops being flagged: its headers would be refused
+            /// as spoofed, so every client behind it is cut off.
+            case loadBalancerCutOff = "load-balancer-cut-off"
+            /// A real client behind a load balancer (named in its PROXY header) that would be blacklisted.
+            case clientBehindProxyBlacklisted = "client-behind-proxy-blacklisted"
+        }
+        /// The exact address seen.
+        public var source: String
+        public var services: [String]
+        public var outcome: Outcome
+        /// Connections of that kind seen from it.
+        public var lastMinute: Int
+        public var last15Minutes: Int
+        /// Of them, open now: they are not dropped, but would be refused on reconnecting.
+        public var openNow: Int
         enum CodingKeys: String, CodingKey {
-            case rejected
-            case directConnections = "direct_connections"
-            case untrustedProxyHeaders = "untrusted_proxy_headers"
+            case source, services, outcome
+            case lastMinute = "last_minute"
+            case last15Minutes = "last_15_minutes"
+            case openNow = "open_now"
         }
     }
-    public var entryID: String
+
+    /// PROXY headers one exact address sent while not flagged: evidence that it is a load
+    /// balancer (counted per address, never summed over a range).
+    public struct Evidence: Codable, Sendable, Hashable {
+        public var source: String
+        public var services: [String]
+        public var lastMinute: Int
+        public var last15Minutes: Int
+        enum CodingKeys: String, CodingKey {
+            case source, services
+            case lastMinute = "last_minute"
+            case last15Minutes = "last_15_minutes"
+        }
+    }
+
+    /// How many addresses a source the change touches covers.
+    public struct Coverage: Codable, Sendable, Hashable {
+        public var source: String
+        /// e.g. "256 addresses", "every IPv4 address".
+        public var addresses: String
+        public var everything: Bool
+        public var largeShare: Bool
+        enum CodingKeys: String, CodingKey {
+            case source, addresses, everything
+            case largeShare = "large_share"
+        }
+    }
+
+    public var list: ListKind
+    /// `add`, `update` or `remove`.
+    public var action: String
+    public var entryID: String?
+    /// The entry's source after the change (before it, for a removal).
     public var source: String
     public var services: [String]
-    /// "only connections from … on … will need a PROXY header; everyone else is unaffected"
-    public var scope: String
-    public var lastMinute: Window
-    public var last15Minutes: Window
-    /// Connections from the source open now on those services (they are not dropped).
+    /// The change in words, e.g. "turn tcp_proxy on for 127.0.0.20 (lb1)".
+    public var change: String
+    /// Some addresses would have to send a PROXY header that need not now. Always needs
+    /// acknowledging, with or without traffic seen.
+    public var enablesTCPProxy: Bool
+    /// Who will need a PROXY header, when `enables_tcp_proxy`.
+    public var scope: String?
+    public var affected: [Affected]
+    public var evidence: [Evidence]
+    public var coverage: [Coverage]
+    /// Connections open now whose decision would change (not dropped).
     public var openConnections: Int
-    /// The whole warning, one sentence a line, as the console and the CLI show it.
+    /// A write of this change must carry `"acknowledge_impact": true`, and is applied as a
+    /// pending change that reverts itself unless confirmed.
+    public var requiresAcknowledgement: Bool
+    /// The whole report, one sentence a line ("• " starts an item), as the console and the CLI show it.
     public var warning: [String]
     public var revertAfterSeconds: Double
     enum CodingKeys: String, CodingKey {
-        case source, services, scope, warning
+        case list, action, source, services, change, scope, affected, evidence, coverage, warning
         case entryID = "entry_id"
-        case lastMinute = "last_minute"
-        case last15Minutes = "last_15_minutes"
+        case enablesTCPProxy = "enables_tcp_proxy"
         case openConnections = "open_connections"
+        case requiresAcknowledgement = "requires_acknowledgement"
         case revertAfterSeconds = "revert_after_seconds"
     }
+
+    /// Connections seen in the last 15 minutes that the change would refuse.
+    public var refusedConnections: Int { affected.reduce(0) { $0 + $1.last15Minutes } }
 }
 
 /// A `tcp_proxy` change waiting for confirmation; it reverts itself at `deadline`.
@@ -186,6 +278,8 @@ public struct EventsResponse: Codable, Sendable, Hashable {
 
 /// One line of the append-only audit log, and an item of `GET /v1/audit`.
 public struct AuditRecord: Codable, Sendable, Hashable {
+    /// Unique per record: crash recovery looks it up so that a write is recorded exactly once.
+    public var id: String?
     public var time: Date
     /// The local user (from SO_PEERCRED), or "file" for a hand edit picked up by a reload.
     public var user: String
@@ -198,8 +292,22 @@ public struct AuditRecord: Codable, Sendable, Hashable {
     public var after: AccessEntry?
     public var detail: String?
     enum CodingKeys: String, CodingKey {
-        case time, user, uid, action, list, before, after, detail
+        case id, time, user, uid, action, list, before, after, detail
         case entryID = "entry_id"
+    }
+
+    public init(id: String? = nil, time: Date, user: String, uid: UInt32?, action: String, list: ListKind?, entryID: String?,
+                before: AccessEntry?, after: AccessEntry?, detail: String?) {
+        self.id = id
+        self.time = time
+        self.user = user
+        self.uid = uid
+        self.action = action
+        self.list = list
+        self.entryID = entryID
+        self.before = before
+        self.after = after
+        self.detail = detail
     }
 }
 

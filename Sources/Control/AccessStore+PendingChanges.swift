@@ -2,24 +2,12 @@ import AccessPolicy
 import Foundation
 import Gate
 
-/// Pending `tcp_proxy` changes: started by an acknowledged write, reverted by their timer
-/// unless confirmed, or settled by hand (`/v1/changes/{id}/confirm|revert`). The pending ones
-/// are kept in `PendingChangesFile` too, and resumed when the daemon starts again.
+/// Pending changes: started by an acknowledged write that could cut clients off, reverted by
+/// their timer unless confirmed, or settled by hand (`/v1/changes/{id}/confirm|revert`).
+/// Several may be pending at once, each with its own deadline. They are kept in the store's
+/// journal and resumed when the daemon starts again.
 extension AccessStore {
-    func startPendingChange(for entry: AccessEntry, kind: ListKind, by caller: Caller, now: Date,
-                                    state: inout State) -> PendingChangeInfo {
-        let revertAfter = configuration.control.revertAfter
-        let seconds = Double(revertAfter.components.seconds) + Double(revertAfter.components.attoseconds) / 1e18
-        let id = "ch" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
-        let info = PendingChangeInfo(id: id, list: kind, entryID: entry.id, source: entry.source.description,
-                                     summary: "tcp_proxy on for \(entry.source) (\(TCPProxyWarning.scope(of: entry, services: services)))",
-                                     by: caller.name, created: now, deadline: now.addingTimeInterval(seconds), state: .pending, outcome: nil)
-        state.changes.append(PendingChange(info: info, applied: entry, timer: scheduleRevert(id, after: revertAfter)))
-        persistPending(state)
-        return info
-    }
-
-    private func scheduleRevert(_ id: String, after delay: Duration) -> Task<Void, Never> {
+    func scheduleRevert(_ id: String, after delay: Duration) -> Task<Void, Never> {
         Task { [weak self] in
             do { try await Task.sleep(for: delay) } catch { return }
             self?.expire(id)
@@ -30,17 +18,16 @@ extension AccessStore {
     /// countdown goes on to its original deadline, and one whose deadline passed meanwhile is
     /// reverted now.
     func resumePendingChanges() {
-        let records: [PendingChangesFile.Record]
+        let records: [StoreJournal.Record]
         do {
-            records = try pendingFile.load()
+            records = try journal.load().pending
         } catch {
-            gate.logger.error("\(error). tcp_proxy changes pending before the restart are not resumed: check the flags with `mailgate whitelist list`")
-            return
+            return  // `recover` has said what is wrong with the journal
         }
         let now = Date()
         state.withLock { state in
             for record in records where record.change.state == .pending {
-                state.changes.append(PendingChange(info: record.change, applied: record.applied, timer: nil))
+                state.changes.append(PendingChange(info: record.change, before: record.before, after: record.after, timer: nil))
             }
             for record in records where record.change.state == .pending {
                 guard let index = state.changes.firstIndex(where: { $0.info.id == record.change.id }) else { continue }
@@ -56,17 +43,6 @@ extension AccessStore {
         }
     }
 
-    /// Writes the pending changes to their file (or removes it when none is pending).
-    func persistPending(_ state: State) {
-        let records = state.changes.filter { $0.info.state == .pending }
-            .map { PendingChangesFile.Record(change: $0.info, applied: $0.applied) }
-        do {
-            try pendingFile.save(records)
-        } catch {
-            gate.logger.error("could not keep the pending changes in \(pendingFile.path): \(error). If the daemon restarts now, they are not reverted")
-        }
-    }
-
     private func expire(_ id: String) {
         state.withLock { state in
             guard let index = state.changes.firstIndex(where: { $0.info.id == id }), state.changes[index].info.state == .pending else { return }
@@ -77,18 +53,14 @@ extension AccessStore {
     public func confirm(_ id: String, by caller: Caller) throws(APIError) -> PendingChangeInfo {
         try state.withLock { state throws(APIError) -> PendingChangeInfo in
             let index = try pendingIndex(id, state)
-            state.changes[index].timer?.cancel()
-            state.changes[index].timer = nil
-            state.changes[index].info.state = .confirmed
-            state.changes[index].info.outcome = "confirmed by \(caller.name)"
             let info = state.changes[index].info
-            persistPending(state)
+            let record = AuditRecord(id: Self.newID("a"), time: Date(), user: caller.name, uid: caller.uid, action: "change.confirm",
+                                     list: info.list, entryID: info.entryID, before: nil, after: nil,
+                                     detail: "confirmed \(id): \(info.summary)")
+            try commit(Commit(lists: nil, audit: record, starts: nil, settles: [id: (.confirmed, "confirmed by \(caller.name)")]), into: &state)
             gate.record(GateEvent(kind: .configChanged, entryID: info.entryID,
                                   detail: "by \(caller.name): confirmed change \(id) (\(info.summary)); it stays"))
-            appendAudit(AuditRecord(time: Date(), user: caller.name, uid: caller.uid, action: "change.confirm", list: info.list,
-                                    entryID: info.entryID, before: nil, after: nil, detail: "confirmed \(id): \(info.summary)"))
-            trimResolved(&state)
-            return info
+            return state.changes.first { $0.info.id == id }?.info ?? info
         }
     }
 
@@ -110,71 +82,54 @@ extension AccessStore {
         return index
     }
 
-    /// Turns `tcp_proxy` off again on the change's entry — only that flag, whatever else
-    /// was edited since — and records `change-reverted`.
+    /// Undoes what the change did — the fields it changed, or the whole entry for an add or a
+    /// removal — and leaves later edits alone (a field changed again since keeps its newer
+    /// value, and the outcome says so). Records `change-reverted`.
     @discardableResult
-    private func revert(at index: Int, by caller: Caller, action: String, state: inout State) -> PendingChangeInfo {
-        state.changes[index].timer?.cancel()
-        state.changes[index].timer = nil
-        var info = state.changes[index].info
-        // A hand edit not yet noticed is taken into account; an invalid one is overwritten (safety first).
-        try? pickUpDiskChanges(&state, trigger: "changed on disk")
-        let now = Date()
-        var outcome: String
-        var before: AccessEntry?
-        var after: AccessEntry?
-        if let position = state.lists[info.list].firstIndex(where: { $0.id == info.entryID }) {
-            let entry = state.lists[info.list][position]
-            if !entry.tcpProxy {
-                outcome = "tcp_proxy was already off on \(entry.source); nothing to revert"
-            } else {
-                var lists = state.lists
-                lists[info.list][position].tcpProxy = false
-                lists[info.list][position].updated = now
-                lists[info.list][position].by = caller.name
-                do {
-                    try save(lists, into: &state)
-                    before = entry
-                    after = lists[info.list][position]
-                    outcome = "tcp_proxy turned off again on \(entry.source)"
-                    if !Self.sameSettings(entry, state.changes[index].applied) {
-                        outcome += " (the entry was edited since; only tcp_proxy was reverted)"
-                    }
-                } catch {
-                    outcome = "could not revert: \(error.message)"
-                }
-            }
-        } else {
-            outcome = "the entry \(info.entryID) (\(info.source)) was deleted since; nothing to revert"
+    func revert(at index: Int, by caller: Caller, action: String, state: inout State) -> PendingChangeInfo {
+        let change = state.changes[index]
+        let id = change.info.id
+        do {
+            try pickUpDiskChanges(&state, trigger: "changed on disk")
+        } catch {
+            keepHandEditAside(reason: error, change: id)
         }
+        let now = Date()
+        let undo = Undo.of(list: change.info.list, before: change.before, after: change.after, in: state.lists, by: caller.name, now: now)
         let how = action == "change.auto-revert" ? "not confirmed within \(configuration.control.revertAfter.configText)" : "reverted by \(caller.name)"
-        info.state = .reverted
-        info.outcome = "\(how): \(outcome)"
-        state.changes[index].info = info
-        persistPending(state)
-        gate.logger.notice("change \(info.id) \(info.outcome!)")
-        gate.record(GateEvent(kind: .changeReverted, entryID: info.entryID, detail: "change \(info.id) \(info.outcome!)"))
-        appendAudit(AuditRecord(time: now, user: caller.name, uid: caller.uid, action: action, list: info.list,
-                                entryID: info.entryID, before: before, after: after, detail: "\(info.id): \(info.outcome!)"))
-        trimResolved(&state)
+        let outcome = "\(how): \(undo.words)"
+        let record = AuditRecord(id: Self.newID("a"), time: now, user: caller.name, uid: caller.uid, action: action,
+                                 list: change.info.list, entryID: change.info.entryID, before: undo.entryBefore, after: undo.entryAfter,
+                                 detail: "\(id) (\(change.info.summary)): \(outcome)")
+        do {
+            try commit(Commit(lists: undo.lists, audit: record, starts: nil, settles: [id: (.reverted, outcome)]), into: &state)
+        } catch {
+            gate.logger.error("change \(id) could not be reverted: \(error.message). It stays pending; trying again in 5 s")
+            state.changes[index].timer = scheduleRevert(id, after: .seconds(5))
+            return state.changes[index].info
+        }
+        let info = state.changes.first { $0.info.id == id }?.info ?? change.info
+        gate.logger.notice("change \(id) (\(change.info.summary)) \(outcome)")
+        gate.record(GateEvent(kind: .changeReverted, entryID: change.info.entryID, detail: "change \(id) (\(change.info.summary)) \(outcome)"))
         return info
     }
 
-    /// The same settings, whatever the timestamps say: an entry read back from the access file
-    /// or the pending-changes file after a restart keeps whole seconds only.
-    static func sameSettings(_ a: AccessEntry, _ b: AccessEntry) -> Bool {
-        a.id == b.id && a.source == b.source && a.description == b.description && a.services == b.services
-            && a.tcpProxy == b.tcpProxy && a.enabled == b.enabled
-    }
-
-    private func trimResolved(_ state: inout State) {
-        let resolved = state.changes.filter { $0.info.state != .pending }.count
-        var excess = resolved - Self.keptResolvedChanges
-        guard excess > 0 else { return }
-        state.changes.removeAll { change in
-            guard excess > 0, change.info.state != .pending else { return false }
-            excess -= 1
-            return true
+    /// The access file on disk is an invalid hand edit and a revert must be written: the
+    /// admin's file is kept beside it under a clear name first, and everyone is told.
+    private func keepHandEditAside(reason: APIError, change id: String) {
+        guard let bytes = FileManager.default.contents(atPath: path) else { return }
+        let stamp = Date().formatted(.iso8601).replacingOccurrences(of: ":", with: "")
+        let kept = "\(path).hand-edit-\(stamp)"
+        do {
+            try AtomicFile.write(String(decoding: bytes, as: UTF8.self), to: kept)
+        } catch {
+            gate.logger.error("could not keep the invalid hand edit of \(path) in \(kept): \(error)")
+            return
         }
+        let words = "the access file \(path) held an invalid hand edit when change \(id) had to be reverted: your edit is kept in \(kept), and the revert was written over the last good lists. Fix the kept file (mailgate check) and move it back"
+        gate.logger.error("\(words)\n\(reason.message)")
+        gate.record(GateEvent(kind: .configChanged, detail: words))
+        appendAudit(AuditRecord(id: Self.newID("a"), time: Date(), user: Caller.daemon.name, uid: nil, action: "hand-edit.kept",
+                                list: nil, entryID: nil, before: nil, after: nil, detail: words))
     }
 }

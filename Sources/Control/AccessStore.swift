@@ -5,22 +5,25 @@ import Logging
 import Synchronization
 
 /// Owns the whitelist and blacklist while the daemon runs: the lists in force, the revision
-/// of the file they came from, and the pending `tcp_proxy` changes. Every write goes
-/// validate → If-Match → save atomically → new policy → `config-changed` event → audit
-/// record, under one lock, so writes are serial. Hand edits and SIGHUP come in through
+/// of the file they came from, and the pending changes. Every write goes validate → If-Match
+/// → impact → (acknowledged, when it has one) → commit, under one lock, so writes are serial.
+/// A commit is crash-safe (see `commit`). Hand edits and SIGHUP come in through
 /// `reload(trigger:)`; an invalid file is refused and the last good lists stay.
 public final class AccessStore: Sendable {
     public enum Write: Sendable {
         case add(EntryDraft, acknowledgeImpact: Bool)
         case update(String, EntryDraft, acknowledgeImpact: Bool)
-        case remove(String)
+        case remove(String, acknowledgeImpact: Bool)
     }
 
     struct PendingChange {
         var info: PendingChangeInfo
-        /// The entry as the change left it, to tell later edits apart.
-        var applied: AccessEntry
+        /// The entry before the change (nil: an add) and as the change left it (nil: a removal).
+        var before: AccessEntry?
+        var after: AccessEntry?
         var timer: Task<Void, Never>?
+
+        var record: StoreJournal.Record { StoreJournal.Record(change: info, before: before, after: after) }
     }
 
     struct State {
@@ -33,12 +36,16 @@ public final class AccessStore: Sendable {
     public let audit: AuditLog
     let gate: GateState
     let state: Mutex<State>
+    /// Tests only: makes a commit stop dead after a step, as a crash there would.
+    let crashAfter = Mutex<CommitStep?>(nil)
     var path: String { configuration.accessFile }
-    var pendingFile: PendingChangesFile { PendingChangesFile(accessFile: configuration.accessFile) }
+    var journal: StoreJournal { StoreJournal(accessFile: configuration.accessFile) }
     var services: [String] { configuration.serviceNames }
     static let keptResolvedChanges = 50
 
-    /// Reads the access file named by `configuration` (it must be valid) and puts it in force.
+    /// Finishes or drops a write a crash interrupted, repairs the audit log, reads the access
+    /// file named by `configuration` (it must be valid), puts it in force, and resumes the
+    /// pending changes.
     public init(configuration: GateConfiguration, gate: GateState, audit: AuditLog) throws(ConfigurationProblems) {
         self.configuration = configuration
         self.gate = gate
@@ -47,6 +54,7 @@ public final class AccessStore: Sendable {
         let bytes = FileManager.default.contents(atPath: configuration.accessFile) ?? Data()
         state = Mutex(State(lists: lists, revision: AccessRevision.of(bytes)))
         gate.replacePolicy(AccessPolicy(lists: lists, services: configuration.serviceNames))
+        recover()
         resumePendingChanges()
     }
 
@@ -113,7 +121,7 @@ public final class AccessStore: Sendable {
         let summary = words.isEmpty ? "no entry changed" : words.joined(separator: "; ")
         gate.logger.notice("reloaded access file \(path) (\(trigger)): \(summary)")
         gate.record(GateEvent(kind: .configChanged, detail: "reloaded \(path) (\(trigger)): \(summary)"))
-        appendAudit(AuditRecord(time: Date(), user: Caller.file.name, uid: nil, action: "reload", list: nil,
+        appendAudit(AuditRecord(id: Self.newID("a"), time: Date(), user: Caller.file.name, uid: nil, action: "reload", list: nil,
                                 entryID: nil, before: nil, after: nil, detail: "\(trigger): \(summary)"))
     }
 
@@ -133,83 +141,76 @@ public final class AccessStore: Sendable {
                                revision: state.revision)
             }
             let now = Date()
-            let known = Set(services)
-            let edited: (lists: AccessLists, before: AccessEntry?, after: AccessEntry?)
-            let acknowledged: Bool
-            let action: String
-            do throws(AccessEditError) {
-                switch write {
-                case .add(let draft, let ack):
-                    let result = try state.lists.adding(draft, to: kind, knownServices: known, by: caller.name, now: now)
-                    edited = (result.lists, nil, result.entry)
-                    acknowledged = ack
-                    action = "add"
-                case .update(let key, let draft, let ack):
-                    let result = try state.lists.updating(key, in: kind, with: draft, knownServices: known, by: caller.name, now: now)
-                    edited = (result.lists, result.before, result.after)
-                    acknowledged = ack
-                    action = "update"
-                case .remove(let key):
-                    let result = try state.lists.removing(key, from: kind)
-                    edited = (result.lists, result.entry, nil)
-                    acknowledged = false
-                    action = "remove"
-                }
-            } catch {
-                switch error.code {
-                case .notFound: throw APIError.notFound(error.message)
-                case .invalid: throw APIError.badRequest("invalid", error.message)
-                case .duplicate: throw APIError(status: 409, code: "duplicate", message: error.message)
-                }
-            }
-
-            let enabling = kind == .whitelist && Self.proxies(edited.after) && !Self.proxies(edited.before)
-            if enabling && !acknowledged, let entry = edited.after {
+            let edit = try Self.edit(write, of: kind, in: state.lists, services: services, by: caller, now: now)
+            let impact = impactReport(kind, before: edit.before, after: edit.after, current: state.lists, proposed: edit.lists)
+            if impact.requiresAcknowledgement && !edit.acknowledged {
                 throw APIError(status: 409, code: "acknowledge-impact-required",
-                               message: "this turns tcp_proxy on for \(entry.source): read the impact report, then send the write again with \"acknowledge_impact\": true",
-                               impact: impactReport(for: entry))
+                               message: "this change could cut clients off (\(impact.change)): read the impact report, then send the write again acknowledged (\"acknowledge_impact\": true in the body; ?acknowledge_impact=true on a DELETE)",
+                               impact: impact)
             }
 
-            try save(edited.lists, into: &state)
-            let subject = edited.after ?? edited.before!
-            var pending: PendingChangeInfo?
-            if enabling, let entry = edited.after {
-                pending = startPendingChange(for: entry, kind: kind, by: caller, now: now, state: &state)
+            let subject = (edit.after ?? edit.before)!
+            var pending: PendingChange?
+            if impact.requiresAcknowledgement {
+                let info = PendingChangeInfo(id: Self.newID("ch"), list: kind, entryID: subject.id, source: "\(subject.source)",
+                                             summary: impact.change, by: caller.name, created: now,
+                                             deadline: now.addingTimeInterval(configuration.control.revertAfter.inSeconds),
+                                             state: .pending, outcome: nil)
+                pending = PendingChange(info: info, before: edit.before, after: edit.after, timer: nil)
             }
-            let words: String
-            switch (edited.before, edited.after) {
-            case (nil, let after?): words = "added \(kind.rawValue) \(AccessListsDiff.describe(after, kind))"
-            case (let before?, nil): words = "removed \(kind.rawValue) \(AccessListsDiff.describe(before, kind))"
-            case (let before?, let after?):
-                let changes = AccessListsDiff.fieldChanges(before, after)
-                words = "changed \(kind.rawValue) \(before.source) (\(after.id)): \(changes.isEmpty ? "nothing" : changes.joined(separator: ", "))"
-            default: words = ""
-            }
-            let detail = pending.map { "\(words); pending change \($0.id) reverts at \(Self.timeText($0.deadline)) unless confirmed" } ?? words
+            let words = Self.words(kind, before: edit.before, after: edit.after)
+            let detail = pending.map { "\(words); pending change \($0.info.id) reverts at \(Self.timeText($0.info.deadline)) unless confirmed" } ?? words
+            let record = AuditRecord(id: Self.newID("a"), time: now, user: caller.name, uid: caller.uid, action: "\(kind.rawValue).\(edit.action)",
+                                     list: kind, entryID: subject.id, before: edit.before, after: edit.after, detail: detail)
+            try commit(Commit(lists: edit.lists, audit: record, starts: pending, settles: [:]), into: &state)
             gate.logger.notice("\(caller.name) \(detail)")
             gate.record(GateEvent(kind: .configChanged, entryID: subject.id, detail: "by \(caller.name): \(detail)"))
-            appendAudit(AuditRecord(time: now, user: caller.name, uid: caller.uid, action: "\(kind.rawValue).\(action)", list: kind,
-                                    entryID: subject.id, before: edited.before, after: edited.after, detail: detail))
-            return EntryWriteResponse(revision: state.revision, entry: edited.after, pendingChange: pending)
+            return EntryWriteResponse(revision: state.revision, entry: edit.after, pendingChange: pending?.info)
         }
     }
 
-    /// Whether the entry makes its source send a PROXY header (flag on and entry in force).
-    static func proxies(_ entry: AccessEntry?) -> Bool {
-        guard let entry else { return false }
-        return entry.tcpProxy && entry.enabled
+    /// A validated edit of the lists: the new lists and the entry before and after.
+    struct Edit {
+        var lists: AccessLists
+        var before: AccessEntry?
+        var after: AccessEntry?
+        var acknowledged: Bool
+        var action: String
     }
 
-    func save(_ lists: AccessLists, into state: inout State) throws(APIError) {
-        do {
-            try lists.save(to: path)
+    static func edit(_ write: Write, of kind: ListKind, in lists: AccessLists, services: [String], by caller: Caller,
+                     now: Date) throws(APIError) -> Edit {
+        let known = Set(services)
+        do throws(AccessEditError) {
+            switch write {
+            case .add(let draft, let ack):
+                let result = try lists.adding(draft, to: kind, knownServices: known, by: caller.name, now: now)
+                return Edit(lists: result.lists, before: nil, after: result.entry, acknowledged: ack, action: "add")
+            case .update(let key, let draft, let ack):
+                let result = try lists.updating(key, in: kind, with: draft, knownServices: known, by: caller.name, now: now)
+                return Edit(lists: result.lists, before: result.before, after: result.after, acknowledged: ack, action: "update")
+            case .remove(let key, let ack):
+                let result = try lists.removing(key, from: kind)
+                return Edit(lists: result.lists, before: result.entry, after: nil, acknowledged: ack, action: "remove")
+            }
         } catch {
-            throw APIError(status: 500, code: "save-failed", message: "could not write the access file; nothing changed: \(error)")
+            switch error.code {
+            case .notFound: throw APIError.notFound(error.message)
+            case .invalid: throw APIError.badRequest("invalid", error.message)
+            case .duplicate: throw APIError(status: 409, code: "duplicate", message: error.message)
+            }
         }
-        let bytes = FileManager.default.contents(atPath: path) ?? Data(lists.renderedAccessFile().utf8)
-        state.lists = lists
-        state.revision = AccessRevision.of(bytes)
-        gate.replacePolicy(AccessPolicy(lists: lists, services: services))
+    }
+
+    static func words(_ kind: ListKind, before: AccessEntry?, after: AccessEntry?) -> String {
+        switch (before, after) {
+        case (nil, let after?): return "added \(kind.rawValue) \(AccessListsDiff.describe(after, kind))"
+        case (let before?, nil): return "removed \(kind.rawValue) \(AccessListsDiff.describe(before, kind))"
+        case (let before?, let after?):
+            let changes = AccessListsDiff.fieldChanges(before, after)
+            return "changed \(kind.rawValue) \(before.source) (\(after.id)): \(changes.isEmpty ? "nothing" : changes.joined(separator: ", "))"
+        default: return ""
+        }
     }
 
     func appendAudit(_ record: AuditRecord) {
@@ -220,19 +221,7 @@ public final class AccessStore: Sendable {
         date.formatted(.iso8601)
     }
 
-    // MARK: Impact
-
-    public func impact(of key: String) throws(APIError) -> ImpactReport {
-        let lists = current.lists
-        guard let index = lists.index(of: .whitelist, idOrSource: key) else {
-            throw APIError.notFound("no whitelist entry \"\(key)\" (give its id or its source)")
-        }
-        var entry = lists.whitelist[index]
-        entry.tcpProxy = true
-        return impactReport(for: entry)
-    }
-
-    func impactReport(for entry: AccessEntry) -> ImpactReport {
-        ImpactReport.build(for: entry, services: services, gate: gate, revertAfter: configuration.control.revertAfter)
+    static func newID(_ prefix: String) -> String {
+        prefix + String(UInt64.random(in: 0...UInt64.max), radix: 16)
     }
 }

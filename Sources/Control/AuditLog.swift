@@ -51,6 +51,41 @@ public final class AuditLog: Sendable {
         }
     }
 
+    /// Whether a record with this id is in the log (crash recovery: a write is recorded once).
+    public func contains(id: String) -> Bool {
+        guard let data = lock.withLock({ _ in FileManager.default.contents(atPath: path) }) else { return false }
+        let needle = Data("\"id\":\"\(id)\"".utf8)
+        return data.range(of: needle) != nil
+    }
+
+    /// A last line cut short by a crash (no newline at its end), moved aside.
+    public struct TornTail: Sendable, Equatable {
+        public var bytes: Int
+        /// Where the torn bytes were kept.
+        public var keptIn: String
+    }
+
+    /// Cuts a torn last line off the log, keeping its bytes in `<log>.torn-<time>`, so the next
+    /// record starts on a line of its own. Returns what was done, or nil when the log was whole.
+    public func repairTornTail(now: Date = Date()) throws(WriteError) -> TornTail? {
+        try lock.withLock { _ throws(WriteError) -> TornTail? in
+            guard let data = FileManager.default.contents(atPath: path), let last = data.last, last != UInt8(ascii: "\n") else {
+                return nil
+            }
+            let keep = data.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+            let torn = data[keep...]
+            let stamp = now.formatted(.iso8601).replacingOccurrences(of: ":", with: "")
+            let aside = "\(path).torn-\(stamp)"
+            guard FileManager.default.createFile(atPath: aside, contents: Data(torn)) else {
+                throw WriteError(path: path, reason: "cannot keep its torn last line in \(aside)")
+            }
+            guard truncate(path, off_t(keep)) == 0 else { throw WriteError(path: path, reason: String(cString: strerror(errno))) }
+            let fd = open(path, O_WRONLY | O_CLOEXEC)
+            if fd >= 0 { fsync(fd); close(fd) }
+            return TornTail(bytes: torn.count, keptIn: aside)
+        }
+    }
+
     /// The newest `limit` records, oldest first. Lines that do not parse are skipped.
     public func recent(limit: Int) -> [AuditRecord] {
         guard let data = lock.withLock({ _ in FileManager.default.contents(atPath: path) }) else { return [] }

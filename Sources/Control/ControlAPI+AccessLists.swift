@@ -2,7 +2,7 @@ import AccessPolicy
 import Foundation
 import Hummingbird
 
-/// `/v1/whitelist`, `/v1/blacklist` and their entries; `/v1/whitelist/{id}/impact`.
+/// `/v1/whitelist`, `/v1/blacklist` and their entries; `/v1/whitelist/{id}/impact` and `/v1/impact`.
 extension ControlAPI {
     static let entryFields: Set<String> = ["source", "description", "services", "tcp_proxy", "enabled", "acknowledge_impact"]
 
@@ -46,15 +46,30 @@ extension ControlAPI {
         return Self.json(result, revision: result.revision)
     }
 
+    /// DELETE has no body: the acknowledgement of its impact is `?acknowledge_impact=true`.
     func remove(_ kind: ListKind, _ request: Request, _ context: ControlContext) async throws -> Response {
         let key = try Self.id(context)
+        let acknowledged: Bool
+        switch request.uri.queryParameters.get("acknowledge_impact") {
+        case nil, "false": acknowledged = false
+        case "true": acknowledged = true
+        case let other?: throw APIError.badRequest("invalid-query", "acknowledge_impact must be true or false, not \"\(other)\"")
+        }
         let caller = await context.caller()
-        let result = try store.write(.remove(key), to: kind, ifMatch: request.headers[.ifMatch], by: caller)
+        let result = try store.write(.remove(key, acknowledgeImpact: acknowledged), to: kind, ifMatch: request.headers[.ifMatch], by: caller)
         return Self.json(result, revision: result.revision)
     }
 
     func impact(_ request: Request, _ context: ControlContext) throws -> Response {
         Self.json(try store.impact(of: try Self.id(context)))
+    }
+
+    static let impactFields: Set<String> = ["list", "action", "entry", "source", "description", "services", "tcp_proxy", "enabled"]
+
+    /// `POST /v1/impact`: what a proposed change would do, without writing it.
+    func preview(_ request: Request, _ context: ControlContext) async throws -> Response {
+        let body = try await Self.decodeBody(ImpactRequest.self, from: request, allowed: Self.impactFields)
+        return Self.json(try store.preview(body, by: await context.caller()))
     }
 
     static func id(_ context: ControlContext) throws -> String {

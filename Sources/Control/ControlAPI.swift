@@ -60,6 +60,7 @@ public final class ControlAPI: Sendable {
             r.on(.delete, base + "/{id}", h { try await $0.remove(kind, $1, $2) })
         }
         r.on(.get, "/v1/whitelist/{id}/impact", h { try $0.impact($1, $2) })
+        r.on(.post, "/v1/impact", h { try await $0.preview($1, $2) })
         r.on(.get, "/v1/connections", h { try $0.connections($1, $2) })
         r.on(.get, "/v1/events", h { try $0.events($1, $2) })
         r.on(.get, "/v1/events/stream", h { try $0.eventStream($1, $2) })

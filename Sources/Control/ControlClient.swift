@@ -102,6 +102,11 @@ public struct ControlClient: Sendable {
         return try Self.decode(type, reply)
     }
 
+    /// The API's error body of a refusal, if the reply is one.
+    public static func errorBody(_ reply: Reply) -> APIErrorBody? {
+        (200..<300).contains(reply.status) ? nil : try? decoder.decode(APIErrorBody.self, from: reply.body)
+    }
+
     public static func decode<T: Decodable>(_ type: T.Type, _ reply: Reply) throws -> T {
         guard (200..<300).contains(reply.status) else {
             if let error = try? decoder.decode(APIErrorBody.self, from: reply.body) {

@@ -44,7 +44,7 @@ extension GateEvent: Codable {
         try c.encodeIfPresent(reason, forKey: .reason)
         try c.encodeIfPresent(bytesFromClient, forKey: .bytesFromClient)
         try c.encodeIfPresent(bytesToClient, forKey: .bytesToClient)
-        try c.encodeIfPresent(duration.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 },
+        try c.encodeIfPresent(duration.map(\.inSeconds),
                               forKey: .durationSeconds)
         try c.encodeIfPresent(detail, forKey: .detail)
     }

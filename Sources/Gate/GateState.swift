@@ -67,6 +67,7 @@ public final class GateState: Sendable {
         switch event.kind {
         case .proxied:
             windows.record(.proxied, source: peer, service: service, at: now)
+            if let client = event.realClient { windows.record(.behindProxy, source: client, service: service, at: now) }
         case .rejected:
             windows.record(.rejected, source: peer, service: service, at: now)
             if event.reason == .proxyHeaderFromUntrustedSource {

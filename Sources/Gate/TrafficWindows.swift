@@ -8,14 +8,24 @@ public struct SourceActivity: Sendable, Hashable {
     /// PROXY headers sent while not flagged: evidence the source really is a load balancer.
     public var untrustedHeaders = 0
     public var rejected = 0
+    /// Connections that named this address as the real client in a PROXY header.
+    public var behindProxy = 0
     public init() {}
+
+    public mutating func add(_ other: SourceActivity) {
+        direct += other.direct
+        proxied += other.proxied
+        untrustedHeaders += other.untrustedHeaders
+        rejected += other.rejected
+        behindProxy += other.behindProxy
+    }
 }
 
 /// Per-source, per-service counters in 30-second buckets over 15 minutes; the 1-minute
 /// window reads the last two buckets. Bounded: stale sources are pruned, and at most
 /// `capacity` pairs are tracked.
 public final class TrafficWindows: Sendable {
-    public enum Measure: Sendable { case direct, proxied, untrustedHeader, rejected }
+    public enum Measure: Sendable { case direct, proxied, untrustedHeader, rejected, behindProxy }
 
     struct Key: Hashable { var source: IPAddress; var service: String }
     struct Bucket { var epoch: Int64 = -1; var counts = SourceActivity() }
@@ -45,6 +55,7 @@ public final class TrafficWindows: Sendable {
             case .proxied: buckets[slot].counts.proxied += 1
             case .untrustedHeader: buckets[slot].counts.untrustedHeaders += 1
             case .rejected: buckets[slot].counts.rejected += 1
+            case .behindProxy: buckets[slot].counts.behindProxy += 1
             }
             table[key] = buckets
         }
@@ -58,13 +69,28 @@ public final class TrafficWindows: Sendable {
             var total = SourceActivity()
             for service in services {
                 for bucket in table[Key(source: source, service: service)] ?? [] where bucket.epoch >= oldest && bucket.epoch <= newest {
-                    total.direct += bucket.counts.direct
-                    total.proxied += bucket.counts.proxied
-                    total.untrustedHeaders += bucket.counts.untrustedHeaders
-                    total.rejected += bucket.counts.rejected
+                    total.add(bucket.counts)
                 }
             }
             return total
+        }
+    }
+
+    /// Every source seen on a service in the last 15 minutes, with its activity over the last
+    /// minute and the last 15, in one pass (for the impact of a change).
+    public func recent(now seconds: Int64) -> [(source: IPAddress, service: String, lastMinute: SourceActivity, last15Minutes: SourceActivity)] {
+        let newest = seconds / Self.bucketSeconds
+        let minuteStart = newest - max(1, 60 / Self.bucketSeconds) + 1
+        let quarterStart = newest - Int64(Self.bucketCount) + 1
+        return state.withLock { table in
+            table.compactMap { key, buckets in
+                var minute = SourceActivity(), quarter = SourceActivity()
+                for bucket in buckets where bucket.epoch >= quarterStart && bucket.epoch <= newest {
+                    quarter.add(bucket.counts)
+                    if bucket.epoch >= minuteStart { minute.add(bucket.counts) }
+                }
+                return quarter == SourceActivity() ? nil : (key.source, key.service, minute, quarter)
+            }
         }
     }
 

@@ -1,9 +1,11 @@
 import AccessPolicy
 import ArgumentParser
+import Control
 import Foundation
 
-/// One edit of the access file from the command line: load, change, warn before a TCP
-/// Proxy flag goes on, save atomically. Anything refused leaves the file untouched.
+/// One edit of the access file from the command line: load, change, and when the edit could
+/// cut clients off, refuse it if a daemon runs (it must go through the daemon, which can
+/// revert it) or warn and ask; save atomically. Anything refused leaves the file untouched.
 struct AccessFileEdit {
     let config: ConfigOption
     let kind: ListKind
@@ -21,11 +23,27 @@ struct AccessFileEdit {
             throw ExitCode(1)
         }
         let removed = edited[kind].contains { $0.id == entry.id } == false
-        let turnsProxyOn = !removed && entry.tcpProxy && entry.enabled && !(before.map { $0.tcpProxy && $0.enabled } ?? false)
-        if turnsProxyOn {
-            let warning = TCPProxyWarning.lines(for: entry, services: configuration.serviceNames)
-            FileHandle.standardError.write(Data(("WARNING\n" + warning.map { "  " + $0 }.joined(separator: "\n") + "\n").utf8))
-            guard assumeYes || Terminal.confirm("Enable TCP Proxy for \(entry.source)?") else {
+        let services = configuration.serviceNames
+        let cuts = DecisionChange.between(AccessPolicy(lists: lists, services: services), AccessPolicy(lists: edited, services: services),
+                                          within: [before?.source, removed ? nil : entry.source].compactMap { $0 }, services: services)
+            .filter(\.cutsOff)
+        if !cuts.isEmpty {
+            let socket = configuration.control.socket
+            let blocks = ImpactText.lines(cuts).map { "  " + $0 }.joined(separator: "\n")
+            if ControlClient.probe(socket) == nil {
+                Terminal.printError("""
+                    this edit could cut clients off, and a daemon is running on \(socket):
+                    \(blocks)
+                    Make it through the daemon instead (leave out --config): it shows the impact on live traffic and reverts the change by itself unless you confirm it. A file edit cannot revert itself. \(configuration.accessFile) is unchanged
+                    """)
+                throw ExitCode(1)
+            }
+            var warning = ["Connections from these addresses would be refused after this edit (no daemon runs, so no traffic can be shown, and a file edit does not revert itself):"]
+            if !removed && kind == .whitelist && entry.tcpProxy && entry.enabled {
+                warning = TCPProxyWarning.lines(for: entry, services: services) + warning
+            }
+            FileHandle.standardError.write(Data(("WARNING\n" + warning.map { "  " + $0 }.joined(separator: "\n") + "\n" + blocks + "\n").utf8))
+            guard assumeYes || Terminal.confirm("Apply this edit?") else {
                 Terminal.printError("not confirmed (use --yes to confirm non-interactively); \(configuration.accessFile) is unchanged")
                 throw ExitCode(1)
             }

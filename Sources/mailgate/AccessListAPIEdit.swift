@@ -4,8 +4,8 @@ import Control
 import Foundation
 
 /// One list edit through the daemon: read the revision, send the write with `If-Match`;
-/// when it would turn `tcp_proxy` on, show the impact report and ask before resending it
-/// acknowledged. Reports the pending change and how to confirm it.
+/// when the daemon answers with an impact report (the edit could cut clients off), print it
+/// and ask before resending it acknowledged. Reports the pending change and how to confirm it.
 struct AccessListAPIEdit {
     let socket: SocketOption
     let kind: ListKind
@@ -20,15 +20,17 @@ struct AccessListAPIEdit {
             let list = try await client.call(AccessListResponse.self, .GET, "/v1/\(kind.rawValue)")
             var body = body
             let first = try await client.send(method, path, body: try body.map { try JSONEncoder().encode($0) }, ifMatch: list.revision)
-            if first.status == 409, let refusal = try? JSONDecoder().decode(APIErrorBody.self, from: first.body),
+            if first.status == 409, let refusal = ControlClient.errorBody(first),
                refusal.error.code == "acknowledge-impact-required", let impact = refusal.error.impact {
-                FileHandle.standardError.write(Data(("WARNING\n" + impact.warning.map { "  " + $0 }.joined(separator: "\n") + "\n").utf8))
-                guard assumeYes || Terminal.confirm("Enable TCP Proxy for \(impact.source)?") else {
+                ImpactText.printWarning(impact)
+                guard assumeYes || Terminal.confirm("Apply this change?") else {
                     Terminal.printError("not confirmed (use --yes to confirm non-interactively); nothing was changed")
                     throw ExitCode(1)
                 }
                 body?.acknowledgeImpact = true
-                let second = try await client.send(method, path, body: try body.map { try JSONEncoder().encode($0) }, ifMatch: list.revision)
+                let acknowledgedPath = method == .DELETE ? path + "?acknowledge_impact=true" : path
+                let second = try await client.send(method, acknowledgedPath, body: try body.map { try JSONEncoder().encode($0) },
+                                                   ifMatch: list.revision)
                 return try ControlClient.decode(EntryWriteResponse.self, second)
             }
             return try ControlClient.decode(EntryWriteResponse.self, first)

@@ -72,7 +72,7 @@ struct AddEntry<Kind: AccessListKind>: AsyncParsableCommand {
     @Flag(name: .customLong("tcp-proxy"), help: "Whitelist only: the source is a load balancer that sends PROXY headers.")
     var tcpProxy = false
     @Flag(help: "Add it disabled.") var disabled = false
-    @Flag(help: "Do not ask before enabling tcp_proxy.") var yes = false
+    @Flag(help: "Do not ask when the edit could cut clients off (it still reverts itself unless confirmed).") var yes = false
     @Flag(help: "Print the new entry as JSON.") var json = false
 
     func run() async throws {
@@ -105,7 +105,7 @@ struct SetEntry<Kind: AccessListKind>: AsyncParsableCommand {
     @Option(parsing: .upToNextOption, help: "New services (or all).") var services: [String] = []
     @Option(name: .customLong("tcp-proxy"), help: "Whitelist only: on or off.") var tcpProxy: Switch?
     @Option(help: "on or off.") var enabled: Switch?
-    @Flag(help: "Do not ask before enabling tcp_proxy.") var yes = false
+    @Flag(help: "Do not ask when the edit could cut clients off (it still reverts itself unless confirmed).") var yes = false
     @Flag(help: "Print the changed entry as JSON.") var json = false
 
     func run() async throws {
@@ -133,15 +133,16 @@ struct RemoveEntry<Kind: AccessListKind>: AsyncParsableCommand {
 
     @OptionGroup var target: ListTarget
     @Argument(help: "The entry's id or source.") var entry: String
+    @Flag(help: "Do not ask when the removal could cut clients off.") var yes = false
     @Flag(help: "Print the removed entry as JSON.") var json = false
 
     func run() async throws {
         guard let files = target.files else {
-            try await AccessListAPIEdit(socket: target.socket, kind: Kind.kind, json: json, assumeYes: true)
+            try await AccessListAPIEdit(socket: target.socket, kind: Kind.kind, json: json, assumeYes: yes)
                 .apply(.DELETE, path: "/v1/\(Kind.kind.rawValue)/\(entry.pathEscaped)", body: nil, verb: .removed)
             return
         }
-        try AccessFileEdit(config: files, kind: Kind.kind, json: json, assumeYes: true).apply { lists, _ throws(AccessEditError) in
+        try AccessFileEdit(config: files, kind: Kind.kind, json: json, assumeYes: yes).apply { lists, _ throws(AccessEditError) in
             let (edited, removed) = try lists.removing(entry, from: Kind.kind)
             return (edited, removed, removed)
         }

@@ -6,19 +6,22 @@ import Testing
 
 @Suite("The live session turns the model's commands into control-API requests and explains a lost link")
 struct ConsoleSessionTests {
-    @Test func enablingTCPProxyIsAnAcknowledgedPatchOnTheRevisionShown() {
-        let request = ConsoleSession.request(for: .enableTCPProxy(entryID: "wl-7", revision: "r42"))
-        #expect(request == ConsoleSession.Request(method: .PATCH, path: "/v1/whitelist/wl-7",
-                                                  body: EntryWriteRequest(tcpProxy: true, acknowledgeImpact: true), ifMatch: "r42"))
+    @Test func onlyTheImpactDialogAcknowledgesAWrite() {
+        let write = ListWrite(list: .whitelist, action: .update(entryID: "wl-7", EntryDraft(tcpProxy: true)), revision: "r42", source: "x")
+        #expect(ConsoleSession.request(for: .write(write)) == ConsoleSession.Request(
+            method: .PATCH, path: "/v1/whitelist/wl-7", body: EntryWriteRequest(tcpProxy: true), ifMatch: "r42"))
+        #expect(ConsoleSession.request(for: .acknowledgedWrite(write)) == ConsoleSession.Request(
+            method: .PATCH, path: "/v1/whitelist/wl-7", body: EntryWriteRequest(tcpProxy: true, acknowledgeImpact: true), ifMatch: "r42"))
     }
 
     @Test func everyCommandHasItsRequest() {
-        #expect(ConsoleSession.request(for: .fetchImpact(entryID: "wl-7"))?.path == "/v1/whitelist/wl-7/impact")
         #expect(ConsoleSession.request(for: .confirmChange(id: "chg-1")) == .init(method: .POST, path: "/v1/changes/chg-1/confirm"))
         #expect(ConsoleSession.request(for: .revertChange(id: "chg-1")) == .init(method: .POST, path: "/v1/changes/chg-1/revert"))
-        let delete = ConsoleSession.request(for: .deleteEntry(.blacklist, entryID: "bl 1", revision: "r3"))
-        #expect(delete == .init(method: .DELETE, path: "/v1/blacklist/bl%201", ifMatch: "r3"))
-        let add = ConsoleSession.request(for: .addEntry(.whitelist, EntryDraft(source: "192.0.2.1", services: ["imap"]), revision: "r3"))
+        let delete = ListWrite(list: .blacklist, action: .remove(entryID: "bl 1"), revision: "r3", source: "x")
+        #expect(ConsoleSession.request(for: .write(delete)) == .init(method: .DELETE, path: "/v1/blacklist/bl%201", ifMatch: "r3"))
+        #expect(ConsoleSession.request(for: .acknowledgedWrite(delete))?.path == "/v1/blacklist/bl%201?acknowledge_impact=true")
+        let add = ConsoleSession.request(for: .write(ListWrite(list: .whitelist, action: .add(EntryDraft(source: "192.0.2.1", services: ["imap"])),
+                                                               revision: "r3", source: "192.0.2.1")))
         #expect(add?.method == .POST && add?.path == "/v1/whitelist" && add?.body?.source == "192.0.2.1" && add?.ifMatch == "r3")
         #expect(add?.body?.acknowledgeImpact == nil)
         #expect(ConsoleSession.request(for: .quit) == nil)

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import Control
 
-/// A pending `tcp_proxy` change outlives a daemon restart: its countdown resumes, or it is
+/// A pending change outlives a daemon restart: its countdown resumes, or it is
 /// reverted at once when its deadline passed while the daemon was stopped.
 @Suite struct PendingChangeRestartTests {
     private func enable(_ f: ControlFixture) async throws -> PendingChangeInfo {
@@ -22,8 +22,8 @@ import Testing
     @Test func aPendingChangeIsResumedWithItsDeadlineAfterARestart() async throws {
         try await withControl(revertAfter: .seconds(120)) { f in
             let change = try await enable(f)
-            let file = PendingChangesFile(accessFile: f.configuration.accessFile)
-            #expect(try file.load().map(\.change.id) == [change.id])
+            let file = StoreJournal(accessFile: f.configuration.accessFile)
+            #expect(try file.load().pending.map(\.change.id) == [change.id])
 
             let restarted = try restart(f)
             defer { restarted.stop() }
@@ -54,7 +54,7 @@ import Testing
             #expect(restarted.changes.first { $0.id == change.id }?.state == .reverted)
             #expect(restarted.current.lists.whitelist[0].tcpProxy == false)
             #expect(String(decoding: f.accessBytes, as: UTF8.self).contains("tcp_proxy = false"))
-            #expect(!FileManager.default.fileExists(atPath: PendingChangesFile(accessFile: f.configuration.accessFile).path))
+            #expect(!FileManager.default.fileExists(atPath: StoreJournal(accessFile: f.configuration.accessFile).path))
             let audit = AuditLog(path: f.configuration.auditLogPath).recent(limit: 1)
             #expect(audit.first?.action == "change.auto-revert" && audit.first?.after?.tcpProxy == false)
         }
@@ -62,9 +62,9 @@ import Testing
 
     @Test func anUnreadablePendingFileIsLeftForTheAdminAndTheStoreStillStarts() async throws {
         try await withControl { f in
-            let file = PendingChangesFile(accessFile: f.configuration.accessFile)
+            let file = StoreJournal(accessFile: f.configuration.accessFile)
             try "not json".write(toFile: file.path, atomically: true, encoding: .utf8)
-            #expect(throws: PendingChangesFile.Problem.self) { try file.load() }
+            #expect(throws: StoreJournal.Problem.self) { try file.load() }
 
             let restarted = try restart(f)
             defer { restarted.stop() }

@@ -24,13 +24,15 @@ import Testing
             #expect(body.error.code == "acknowledge-impact-required")
             let impact = try #require(body.error.impact)
             #expect(impact.entryID == "wlb" && impact.services == ["imap"])
-            #expect(impact.lastMinute.directConnections == 1)
+            #expect(impact.enablesTCPProxy && impact.requiresAcknowledgement)
+            #expect(impact.affected == [.init(source: "127.0.0.2", services: ["imap"], outcome: .headerMissing,
+                                              lastMinute: 1, last15Minutes: 1, openNow: 1)])
             #expect(impact.openConnections == 1)
             #expect(impact.scope == "only connections from 127.0.0.2 on imap will need a PROXY header; everyone else is unaffected")
             #expect(f.accessBytes == before)
 
             let preview = try await f.get(ImpactReport.self, "/v1/whitelist/wlb/impact")
-            #expect(preview.last15Minutes.directConnections == 1 && preview.revertAfterSeconds == 120)
+            #expect(preview.refusedConnections == 1 && preview.revertAfterSeconds == 120)
             try await channel.close()
         }
     }
@@ -76,7 +78,7 @@ import Testing
         }
     }
 
-    @Test func revertingAfterAnUnrelatedEditTurnsOnlyTheFlagOff() async throws {
+    @Test func revertingAfterAnUnrelatedEditUndoesOnlyWhatTheChangeDid() async throws {
         try await withControl { f in
             let written = try decode(EntryWriteResponse.self, try await f.send(
                 .PATCH, "/v1/whitelist/wlb", json: #"{"tcp_proxy": true, "acknowledge_impact": true}"#, ifMatch: f.revision))
@@ -84,7 +86,7 @@ import Testing
             _ = try await f.send(.PATCH, "/v1/whitelist/wlb", json: #"{"description": "renamed"}"#, ifMatch: written.revision)
             let reverted = try decode(PendingChangeInfo.self, try await f.send(.POST, "/v1/changes/\(change.id)/revert"))
             #expect(reverted.state == .reverted)
-            #expect(reverted.outcome?.contains("only tcp_proxy was reverted") == true)
+            #expect(reverted.outcome?.contains("undid tcp_proxy true → false") == true)
             let entry = f.store.current.lists.whitelist[0]
             #expect(entry.tcpProxy == false && entry.description == "renamed")
         }

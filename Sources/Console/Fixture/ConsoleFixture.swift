@@ -116,24 +116,37 @@ public enum ConsoleFixture {
         return events
     }
 
-    /// What enabling TCP Proxy on an entry would do, as the daemon would answer.
-    public static func impact(for entry: AccessEntry, services known: [String], now: Date) -> ImpactReport {
-        let evidence: (direct: Int, headers: Int, open: Int) = switch "\(entry.source)" {
-        case "203.0.113.8": (12, 48, 3)
-        case "192.0.2.0/24": (311, 0, 1)
-        default: (0, 0, 0)
+    /// What the fixture's gate saw in the last 15 minutes, per exact address: lb2's refused
+    /// headers (it is a load balancer whose flag is missing), the head office's direct
+    /// clients, lb1's proxied sessions and a client behind it, a webmail host beside the load
+    /// balancers.
+    public static var observations: [ChangeImpact.Observation] {
+        func seen(_ source: String, _ service: String, direct: (Int, Int) = (0, 0), proxied: (Int, Int) = (0, 0),
+                  headers: (Int, Int) = (0, 0), behind: (Int, Int) = (0, 0)) -> ChangeImpact.Observation {
+            var minute = SourceActivity(), quarter = SourceActivity()
+            (minute.direct, quarter.direct) = direct
+            (minute.proxied, quarter.proxied) = proxied
+            (minute.untrustedHeaders, quarter.untrustedHeaders) = headers
+            (minute.behindProxy, quarter.behindProxy) = behind
+            return ChangeImpact.Observation(source: ip(source), service: service, lastMinute: minute, last15Minutes: quarter)
         }
-        func window(_ direct: Int, _ headers: Int) -> [String: Any] {
-            ["direct_connections": direct, "untrusted_proxy_headers": headers, "rejected": headers]
+        return [
+            seen("203.0.113.8", "imap", direct: (1, 12), headers: (4, 48)),
+            seen("203.0.113.7", "imap", proxied: (9, 214)),
+            seen("203.0.113.7", "pop3", proxied: (2, 31)),
+            seen("100.64.12.5", "imap", behind: (1, 17)),
+            seen("203.0.113.21", "imap", direct: (0, 5)),
+            seen("192.0.2.44", "imap", direct: (1, 311)),
+            seen("192.0.2.45", "smtp", direct: (0, 40)),
+        ]
+    }
+
+    /// The open connections as the impact computation sees them.
+    public static func openConnections(_ connections: ConnectionsResponse) -> [ChangeImpact.OpenConnection] {
+        (connections.proxied + connections.direct + connections.awaitingHeader).map {
+            ChangeImpact.OpenConnection(peer: $0.peer.address, realClient: $0.realClient?.address, service: $0.service,
+                                        proxied: $0.state != .relayingDirect)
         }
-        return APIValue.decode(ImpactReport.self, [
-            "entry_id": entry.id, "source": "\(entry.source)", "services": entry.services.names,
-            "scope": TCPProxyWarning.scope(of: entry, services: known),
-            "last_minute": window(min(evidence.direct, 1), min(evidence.headers, 4)),
-            "last_15_minutes": window(evidence.direct, evidence.headers),
-            "open_connections": evidence.open, "warning": TCPProxyWarning.lines(for: entry, services: known),
-            "revert_after_seconds": 120.0,
-        ] as [String: Any])
     }
 
     /// A model loaded with the fixture, as the console shows it after its first fetches.

@@ -5,21 +5,28 @@ import Gate
 import NetAddress
 
 /// A pretend daemon over the fixture: carries out the console's commands the way the
-/// control API will (validated edits, revisions, pending change with auto-revert) and
-/// feeds the answers to the model. For `mailgate tui --fixture` and for tests.
+/// control API does — validated edits, revisions, the impact report from the same
+/// computation the daemon runs (over the fixture's traffic), pending changes with their own
+/// deadlines, reverted by `Undo` like the daemon's — and feeds the answers to the model.
+/// For `mailgate tui --fixture` and for tests.
 public struct FixtureDaemon: Sendable {
     public var lists: AccessLists
     public var revisionNumber = 42
-    public var pending: PendingChangeInfo?
+    public var pending: [PendingChange] = []
     public var connections: ConnectionsResponse
     public var events: [GateEvent]
-    /// The previous state of an entry while its change is pending (restored by a revert).
-    var before: AccessEntry?
     var started: Date
     var lastSynthetic: Date
     public var revertAfter: Double = 120
     /// Adds a made-up reject every few seconds, so the preview looks alive.
     public var synthesizeTraffic = false
+
+    /// A change waiting for confirmation, and the entry before and after it.
+    public struct PendingChange: Sendable {
+        public var info: PendingChangeInfo
+        var before: AccessEntry?
+        var after: AccessEntry?
+    }
 
     public init(now: Date) {
         lists = ConsoleFixture.lists
@@ -33,8 +40,7 @@ public struct FixtureDaemon: Sendable {
     var knownServices: [String] { ["imap", "pop3", "smtp", "imaps"] }
 
     func status(now: Date) -> StatusResponse {
-        ConsoleFixture.status(now: now, lists: lists, revision: revision, pending: pending.map { [$0] } ?? [],
-                              connections: connections)
+        ConsoleFixture.status(now: now, lists: lists, revision: revision, pending: pending.map(\.info), connections: connections)
     }
 
     func listResponse(_ kind: ListKind) -> AccessListResponse {
@@ -60,88 +66,93 @@ public struct FixtureDaemon: Sendable {
 
     /// Carries out one command and feeds the answer (or the refusal) back.
     public mutating func perform(_ command: ConsoleCommand, model: inout ConsoleModel) {
-        let now = model.now
-        func stale(_ given: String) -> Bool {
-            if given != revision {
-                model.apply(error: "Someone else changed the lists (revision \(given) is now \(revision)); reloaded, try again.")
-                publishLists(into: &model)
-                return true
-            }
-            return false
-        }
         switch command {
-        case .fetchImpact(let id):
-            guard let entry = lists.whitelist.first(where: { $0.id == id }) else { return }
-            model.apply(impact: ConsoleFixture.impact(for: entry, services: knownServices, now: now))
-        case .enableTCPProxy(let id, let given):
-            guard !stale(given), let index = lists.whitelist.firstIndex(where: { $0.id == id }) else { return }
-            if pending != nil { model.apply(error: "Another change is pending: confirm (c) or undo (u) it first."); return }
-            before = lists.whitelist[index]
-            lists.whitelist[index].tcpProxy = true
-            let entry = lists.whitelist[index]
-            pending = APIValue.decode(PendingChangeInfo.self, [
-                "id": "chg-\(revisionNumber + 1)", "list": "whitelist", "entry_id": id, "source": "\(entry.source)",
-                "summary": "TCP Proxy ON for \(entry.source) (\(entry.services.names.joined(separator: ", ")))",
-                "by": "you", "created": APIValue.time(now), "deadline": APIValue.time(now.addingTimeInterval(revertAfter)),
-                "state": "pending",
-            ] as [String: Any])
-            model.apply(pendingChange: pending)
-            publishLists(into: &model)
-        case .disableTCPProxy(let id, let given):
-            guard !stale(given), let index = lists.whitelist.firstIndex(where: { $0.id == id }) else { return }
-            lists.whitelist[index].tcpProxy = false
-            publishLists(into: &model)
-        case .addEntry(let kind, let draft, let given):
-            guard !stale(given) else { return }
-            do {
-                lists = try lists.adding(draft, to: kind, knownServices: Set(knownServices), by: "you", now: now).lists
-                publishLists(into: &model)
-            } catch { model.apply(error: error.message) }
-        case .updateEntry(let kind, let id, let draft, let given):
-            guard !stale(given) else { return }
-            do {
-                lists = try lists.updating(id, in: kind, with: draft, knownServices: Set(knownServices), by: "you", now: now).lists
-                publishLists(into: &model)
-            } catch { model.apply(error: error.message) }
-        case .deleteEntry(let kind, let id, let given):
-            guard !stale(given) else { return }
-            do {
-                lists = try lists.removing(id, from: kind).lists
-                publishLists(into: &model)
-            } catch { model.apply(error: error.message) }
+        case .write(let write): perform(write, acknowledged: false, model: &model)
+        case .acknowledgedWrite(let write): perform(write, acknowledged: true, model: &model)
         case .confirmChange(let id):
-            guard pending?.id == id else { return }
-            pending = nil
-            before = nil
-            model.apply(pendingChange: nil)
-            model.apply(status: status(now: now))
-            model.notice = Notice(text: "Change confirmed: it stays.", isError: false)
+            guard let index = pending.firstIndex(where: { $0.info.id == id }) else { return }
+            var info = pending.remove(at: index).info
+            info.state = .confirmed
+            model.apply(settled: info)
+            model.apply(status: status(now: model.now))
+            model.notice = Notice(text: "Change confirmed: \(info.summary) stays.", isError: false)
         case .revertChange(let id):
-            guard pending?.id == id else { return }
-            revert(model: &model, why: "undone by you")
+            guard let index = pending.firstIndex(where: { $0.info.id == id }) else { return }
+            revert(at: index, model: &model, why: "undone by you")
         case .quit:
             break
         }
     }
 
-    mutating func revert(model: inout ConsoleModel, why: String) {
-        if let before, let index = lists.whitelist.firstIndex(where: { $0.id == before.id }) {
-            lists.whitelist[index] = before
+    mutating func perform(_ write: ListWrite, acknowledged: Bool, model: inout ConsoleModel) {
+        let now = model.now
+        guard write.revision == revision else {
+            model.overlay = nil
+            model.apply(error: "Someone else changed the lists (revision \(write.revision) is now \(revision)); reloaded, try again.")
+            publishLists(into: &model)
+            return
         }
-        let summary = pending?.summary ?? "change"
-        pending = nil
-        before = nil
-        var event = GateEvent(time: model.now, kind: .changeReverted, detail: "\(summary) — \(why)")
+        let known = Set(knownServices)
+        let edited: (lists: AccessLists, before: AccessEntry?, after: AccessEntry?)
+        do {
+            switch write.action {
+            case .add(let draft):
+                let result = try lists.adding(draft, to: write.list, knownServices: known, by: "you", now: now)
+                edited = (result.lists, nil, result.entry)
+            case .update(let id, let draft):
+                let result = try lists.updating(id, in: write.list, with: draft, knownServices: known, by: "you", now: now)
+                edited = (result.lists, result.before, result.after)
+            case .remove(let id):
+                let result = try lists.removing(id, from: write.list)
+                edited = (result.lists, result.entry, nil)
+            }
+        } catch {
+            model.overlay = nil
+            model.apply(error: error.message)
+            return
+        }
+        let impact = ChangeImpact(list: write.list, before: edited.before, after: edited.after, current: lists, proposed: edited.lists,
+                                  services: knownServices, revertAfter: .seconds(Int64(revertAfter)))
+            .report(observations: ConsoleFixture.observations, open: ConsoleFixture.openConnections(connections))
+        if impact.requiresAcknowledgement && !acknowledged {
+            model.apply(impact: impact, for: write)
+            return
+        }
+        lists = edited.lists
+        var response = APIValue.decode(EntryWriteResponse.self, ["revision": "r\(revisionNumber + 1)"] as [String: Any])
+        response.entry = edited.after
+        if impact.requiresAcknowledgement, let subject = edited.after ?? edited.before {
+            let info = APIValue.decode(PendingChangeInfo.self, [
+                "id": "chg-\(revisionNumber + 1)", "list": write.list.rawValue, "entry_id": subject.id, "source": "\(subject.source)",
+                "summary": impact.change, "by": "you", "created": APIValue.time(now),
+                "deadline": APIValue.time(now.addingTimeInterval(revertAfter)), "state": "pending",
+            ] as [String: Any])
+            pending.append(PendingChange(info: info, before: edited.before, after: edited.after))
+            response.pendingChange = info
+        }
+        model.apply(write: response, for: write)
+        publishLists(into: &model)
+    }
+
+    mutating func revert(at index: Int, model: inout ConsoleModel, why: String) {
+        let change = pending.remove(at: index)
+        let undo = Undo.of(list: change.info.list, before: change.before, after: change.after, in: lists, by: "you", now: model.now)
+        if let reverted = undo.lists { lists = reverted }
+        var info = change.info
+        info.state = .reverted
+        info.outcome = "\(why): \(undo.words)"
+        var event = GateEvent(time: model.now, kind: .changeReverted, detail: "change \(info.id) (\(info.summary)) \(why): \(undo.words)")
         event.sequence = (events.last?.sequence ?? 0) + 1
         events.append(event)
+        model.apply(settled: info)
         model.apply(event: event)
         publishLists(into: &model)
     }
 
     /// The refresh tick: the auto-revert, and synthetic traffic when asked for.
     public mutating func tick(model: inout ConsoleModel) {
-        if let pending, model.now >= pending.deadline {
-            revert(model: &model, why: "not confirmed within \(Int(revertAfter)) s, reverted automatically")
+        while let index = pending.firstIndex(where: { model.now >= $0.info.deadline }) {
+            revert(at: index, model: &model, why: "not confirmed within \(Int(revertAfter)) s, reverted automatically")
         }
         guard synthesizeTraffic, model.now.timeIntervalSince(lastSynthetic) >= 3 else { return }
         lastSynthetic = model.now

@@ -84,7 +84,7 @@ public final class ConsoleSession: @unchecked Sendable {
             do {
                 // A quick connect() of our own first: the HTTP client would wait for its
                 // connect timeout on a missing or refusing socket; this gives the errno now.
-                if let code = Self.probe(socketPath) { throw LinkFailure(code: code) }
+                if let code = ControlClient.probe(socketPath) { throw LinkFailure(code: code) }
                 let status = try await client.call(StatusResponse.self, .GET, "/v1/status")
                 if daemonStarted != status.started {
                     // A restarted daemon numbers its events from 1 again.
@@ -182,42 +182,44 @@ public final class ConsoleSession: @unchecked Sendable {
         id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? id
     }
 
-    /// A form's edit; never acknowledged: only the warning dialog's `enableTCPProxy` is.
-    static func body(_ draft: EntryDraft) -> EntryWriteRequest {
+    static func body(_ draft: EntryDraft, acknowledged: Bool) -> EntryWriteRequest {
         EntryWriteRequest(source: draft.source, description: draft.description, services: draft.services,
-                          tcpProxy: draft.tcpProxy, enabled: draft.enabled)
+                          tcpProxy: draft.tcpProxy, enabled: draft.enabled, acknowledgeImpact: acknowledged ? true : nil)
+    }
+
+    /// The request a write becomes; only the impact dialog's `E` sends it acknowledged.
+    static func request(for write: ListWrite, acknowledged: Bool) -> Request {
+        let base = "/v1/\(write.list.rawValue)"
+        switch write.action {
+        case .add(let draft):
+            return Request(method: .POST, path: base, body: body(draft, acknowledged: acknowledged), ifMatch: write.revision)
+        case .update(let id, let draft):
+            return Request(method: .PATCH, path: "\(base)/\(escaped(id))", body: body(draft, acknowledged: acknowledged), ifMatch: write.revision)
+        case .remove(let id):
+            return Request(method: .DELETE, path: "\(base)/\(escaped(id))\(acknowledged ? "?acknowledge_impact=true" : "")", ifMatch: write.revision)
+        }
     }
 
     /// The request a command becomes (nil for `quit`).
     public static func request(for command: ConsoleCommand) -> Request? {
         switch command {
-        case .fetchImpact(let id):
-            return Request(method: .GET, path: "/v1/whitelist/\(escaped(id))/impact")
-        case .enableTCPProxy(let id, let revision):
-            return Request(method: .PATCH, path: "/v1/whitelist/\(escaped(id))",
-                           body: EntryWriteRequest(tcpProxy: true, acknowledgeImpact: true), ifMatch: revision)
-        case .disableTCPProxy(let id, let revision):
-            return Request(method: .PATCH, path: "/v1/whitelist/\(escaped(id))", body: EntryWriteRequest(tcpProxy: false),
-                           ifMatch: revision)
-        case .addEntry(let kind, let draft, let revision):
-            return Request(method: .POST, path: "/v1/\(kind.rawValue)", body: body(draft), ifMatch: revision)
-        case .updateEntry(let kind, let id, let draft, let revision):
-            return Request(method: .PATCH, path: "/v1/\(kind.rawValue)/\(escaped(id))", body: body(draft), ifMatch: revision)
-        case .deleteEntry(let kind, let id, let revision):
-            return Request(method: .DELETE, path: "/v1/\(kind.rawValue)/\(escaped(id))", ifMatch: revision)
-        case .confirmChange(let id):
-            return Request(method: .POST, path: "/v1/changes/\(escaped(id))/confirm")
-        case .revertChange(let id):
-            return Request(method: .POST, path: "/v1/changes/\(escaped(id))/revert")
-        case .quit:
-            return nil
+        case .write(let write): request(for: write, acknowledged: false)
+        case .acknowledgedWrite(let write): request(for: write, acknowledged: true)
+        case .confirmChange(let id): Request(method: .POST, path: "/v1/changes/\(escaped(id))/confirm")
+        case .revertChange(let id): Request(method: .POST, path: "/v1/changes/\(escaped(id))/revert")
+        case .quit: nil
         }
     }
 
     /// Starts carrying out a command; its answer (or refusal) reaches the model on a later tick.
     public func perform(_ command: ConsoleCommand) {
         guard let request = Self.request(for: command), let client = lock.withLock({ client }) else {
-            if command != .quit { post { $0.apply(error: "Not connected to the daemon: nothing was sent.") } }
+            if command != .quit {
+                post {
+                    if case .impact? = $0.overlay { $0.overlay = nil }
+                    $0.apply(error: "Not connected to the daemon: nothing was sent.")
+                }
+            }
             return
         }
         Task.detached { [self] in
@@ -225,28 +227,25 @@ public final class ConsoleSession: @unchecked Sendable {
                 let body = try request.body.map { try JSONEncoder().encode($0) }
                 let reply = try await client.send(request.method, request.path, body: body, ifMatch: request.ifMatch)
                 switch command {
-                case .fetchImpact:
-                    let impact = try ControlClient.decode(ImpactReport.self, reply)
-                    post { $0.apply(impact: impact) }
-                case .confirmChange:
+                case .confirmChange, .revertChange:
                     let change = try ControlClient.decode(PendingChangeInfo.self, reply)
+                    let confirmed = command == .confirmChange(id: change.id)
                     post {
-                        $0.apply(pendingChange: nil)
-                        $0.notice = Notice(text: "Change confirmed: \(change.summary) stays.", isError: false)
+                        $0.apply(settled: change)
+                        $0.notice = Notice(text: confirmed ? "Change confirmed: \(change.summary) stays." : "Change undone: \(change.outcome ?? change.summary).", isError: false)
                     }
-                    try await reloadLists(client)
-                case .revertChange:
-                    let change = try ControlClient.decode(PendingChangeInfo.self, reply)
-                    post {
-                        $0.apply(pendingChange: nil)
-                        $0.notice = Notice(text: "Change reverted: \(change.summary).", isError: false)
+                case .write(let write), .acknowledgedWrite(let write):
+                    if reply.status == 409, let refusal = ControlClient.errorBody(reply),
+                       refusal.error.code == "acknowledge-impact-required", let impact = refusal.error.impact {
+                        post { $0.apply(impact: impact, for: write) }
+                        return
                     }
-                    try await reloadLists(client)
-                default:
                     let written = try ControlClient.decode(EntryWriteResponse.self, reply)
-                    post { $0.apply(write: written) }
-                    try await reloadLists(client)
+                    post { $0.apply(write: written, for: write) }
+                case .quit:
+                    break
                 }
+                // The lists come back with the stream's config event (one reload, not one per path).
             } catch {
                 let message: String
                 if case ControlClient.Failure.refused(let status, let body) = error, status == 409 || status == 412 {
@@ -254,7 +253,10 @@ public final class ConsoleSession: @unchecked Sendable {
                 } else {
                     message = "\(error)"
                 }
-                post { $0.apply(error: message) }
+                post {
+                    if case .impact? = $0.overlay { $0.overlay = nil }
+                    $0.apply(error: message)
+                }
                 try? await reloadLists(client)
             }
         }
@@ -263,25 +265,6 @@ public final class ConsoleSession: @unchecked Sendable {
     // MARK: Why the link failed
 
     struct LinkFailure: Error { var code: Int32 }
-
-    /// Connects to the Unix socket once and closes it: nil when something listens, else the errno.
-    public static func probe(_ path: String) -> Int32? {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return errno }
-        defer { close(fd) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return ENAMETOOLONG }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        return result == 0 ? nil : errno
-    }
 
     /// The errno that best explains a failure to reach the socket, for `LinkProblem`.
     public static func errnoCode(for error: any Error, socket path: String) -> Int32 {

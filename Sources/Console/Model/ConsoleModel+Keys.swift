@@ -9,7 +9,7 @@ extension ConsoleModel {
         if let overlay {
             switch overlay {
             case .confirm(let dialog): return handleConfirm(key, dialog)
-            case .tcpProxyWarning(let dialog): return handleWarning(key, dialog)
+            case .impact(let dialog): return handleImpact(key, dialog)
             case .form(let form): return handleForm(key, form)
             }
         }
@@ -19,7 +19,7 @@ extension ConsoleModel {
         case .wheel(let step): moveSelection(by: step); return []
         default: break
         }
-        guard let action = KeyActions.action(for: key, in: view, readonly: readonly, changePending: pendingChange != nil) else {
+        guard let action = KeyActions.action(for: key, in: view, readonly: readonly, changePending: !pendingChanges.isEmpty) else {
             return []
         }
         return perform(action.id, key: key)
@@ -52,7 +52,8 @@ extension ConsoleModel {
                 lines: ["Delete \(named) from the \(kind.rawValue)?",
                         kind == .whitelist ? "Connections from it are then treated like any other source."
                                            : "Connections from it are then no longer rejected."],
-                confirmLabel: "Delete", command: .deleteEntry(kind, entryID: entry.id, revision: revision(of: kind))))
+                confirmLabel: "Delete", command: .write(ListWrite(list: kind, action: .remove(entryID: entry.id),
+                                                                  revision: revision(of: kind), source: "\(entry.source)"))))
         case .toggleTCPProxy:
             guard let entry = selectedEntry(.whitelist) else { return [] }
             if entry.tcpProxy {
@@ -61,16 +62,23 @@ extension ConsoleModel {
                     lines: ["Turn TCP Proxy off for \(entry.source)?",
                             "Its connections are then relayed as direct, and PROXY headers from it are refused.",
                             "If it is a load balancer, its clients will be cut off."],
-                    confirmLabel: "Turn off", command: .disableTCPProxy(entryID: entry.id, revision: revision(of: .whitelist))))
+                    confirmLabel: "Turn off", command: .write(ListWrite(
+                        list: .whitelist, action: .update(entryID: entry.id, EntryDraft(tcpProxy: false)),
+                        revision: revision(of: .whitelist), source: "\(entry.source)"))))
                 return []
             }
-            overlay = .tcpProxyWarning(TCPProxyWarningDialog(entry: entry, revision: revision(of: .whitelist),
-                                                             knownServices: knownServices))
-            return [.fetchImpact(entryID: entry.id)]
-        case .confirmChange:
-            if let change = pendingChange { return [.confirmChange(id: change.id)] }
-        case .undoChange:
-            if let change = pendingChange { return [.revertChange(id: change.id)] }
+            // The dialog opens at once and waits for the daemon's report (enabling always has one).
+            let write = ListWrite(list: .whitelist, action: .update(entryID: entry.id, EntryDraft(tcpProxy: true)),
+                                  revision: revision(of: .whitelist), source: "\(entry.source)")
+            overlay = .impact(ImpactDialog(write: write))
+            return [.write(write)]
+        case .confirmChange, .undoChange:
+            guard let change = targetedChange else {
+                view = .changes
+                notice = Notice(text: "\(pendingChanges.count) changes are pending: select one, then c (confirm) or u (undo).", isError: false)
+                return []
+            }
+            return [id == .confirmChange ? .confirmChange(id: change.id) : .revertChange(id: change.id)]
         case .pause:
             paused.toggle()
             if !paused { resume() }
@@ -128,27 +136,27 @@ extension ConsoleModel {
         return []
     }
 
-    mutating func handleWarning(_ key: Key, _ dialog: TCPProxyWarningDialog) -> [ConsoleCommand] {
+    mutating func handleImpact(_ key: Key, _ dialog: ImpactDialog) -> [ConsoleCommand] {
         var dialog = dialog
         switch key {
-        case .character(TCPProxyWarningDialog.enableKey):
-            guard dialog.canEnable else {
-                dialog.hint = "Wait for the evidence from the daemon before enabling."
-                overlay = .tcpProxyWarning(dialog)
+        case .character(ImpactDialog.applyKey):
+            guard dialog.canApply else {
+                dialog.hint = "Wait for the evidence from the daemon before applying."
+                overlay = .impact(dialog)
                 return []
             }
             overlay = nil
-            return [.enableTCPProxy(entryID: dialog.entry.id, revision: dialog.revision)]
+            return [.acknowledgedWrite(dialog.write)]
         case .enter:
             if dialog.focus == .cancel { overlay = nil; return [] }
-            dialog.hint = "Enter never enables: press E (Shift-e) to enable, Esc to cancel."
-            overlay = .tcpProxyWarning(dialog)
+            dialog.hint = "Enter never applies: press E (Shift-e) to apply, Esc to cancel."
+            overlay = .impact(dialog)
         case .escape, .character("q"), .character("n"):
             overlay = nil
         case .tab, .backTab, .left, .right:
-            dialog.focus = dialog.focus == .cancel ? .enable : .cancel
+            dialog.focus = dialog.focus == .cancel ? .apply : .cancel
             dialog.hint = nil
-            overlay = .tcpProxyWarning(dialog)
+            overlay = .impact(dialog)
         default: break
         }
         return []
@@ -168,8 +176,11 @@ extension ConsoleModel {
             guard form.isValid else { form.triedToSave = true; break }
             overlay = nil
             let revision = revision(of: form.list)
-            if let id = form.entryID { return [.updateEntry(form.list, entryID: id, form.draft, revision: revision)] }
-            return [.addEntry(form.list, form.draft, revision: revision)]
+            let source = form.draft.source ?? ""
+            if let id = form.entryID {
+                return [.write(ListWrite(list: form.list, action: .update(entryID: id, form.draft), revision: revision, source: source))]
+            }
+            return [.write(ListWrite(list: form.list, action: .add(form.draft), revision: revision, source: source))]
         default: break
         }
         overlay = .form(form)

@@ -22,7 +22,8 @@ public struct ConsoleModel: Hashable, Sendable {
     public var rejects: [RejectSummary] = []
     public var whitelist: AccessListResponse?
     public var blacklist: AccessListResponse?
-    public var pendingChange: PendingChangeInfo?
+    /// Every change waiting for confirmation, soonest deadline first.
+    public var pendingChanges: [PendingChangeInfo] = []
 
     public var overlay: Overlay?
     public var filters: [ConsoleView: String] = [:]
@@ -48,7 +49,8 @@ public struct ConsoleModel: Hashable, Sendable {
 
     public mutating func apply(status: StatusResponse) {
         self.status = status
-        pendingChange = status.pendingChanges.first { $0.state == .pending }
+        pendingChanges = status.pendingChanges.filter { $0.state == .pending }.sorted { $0.deadline < $1.deadline }
+        clampSelection()
     }
 
     public mutating func apply(list: AccessListResponse) {
@@ -95,7 +97,7 @@ public struct ConsoleModel: Hashable, Sendable {
                 connections?.awaitingHeader.removeAll { $0.id == id }
             }
         case .changeReverted:
-            pendingChange = nil
+            if let detail = event.detail { pendingChanges.removeAll { detail.contains($0.id) } }
             notice = Notice(text: "Change reverted: \(event.detail ?? "the pending change was undone")", isError: false)
         case .configChanged:
             if let detail = event.detail { notice = Notice(text: "Configuration changed: \(detail)", isError: false) }
@@ -109,21 +111,30 @@ public struct ConsoleModel: Hashable, Sendable {
         for event in events.sorted(by: { $0.sequence < $1.sequence }) { apply(event: event) }
     }
 
-    /// The answer to `fetchImpact`: shown if the dialog for that entry is still open.
-    public mutating func apply(impact: ImpactReport) {
-        guard case .tcpProxyWarning(var dialog) = overlay, dialog.entry.id == impact.entryID else { return }
-        dialog.report = impact
-        overlay = .tcpProxyWarning(dialog)
+    /// The daemon answered a write with its impact report instead of applying it: the impact
+    /// dialog shows it (filling the one already open for that write, or opening one).
+    public mutating func apply(impact: ImpactReport, for write: ListWrite) {
+        if case .impact(var dialog)? = overlay, dialog.write == write {
+            dialog.report = impact
+            overlay = .impact(dialog)
+        } else if overlay == nil {
+            overlay = .impact(ImpactDialog(write: write, report: impact))
+        }
     }
 
-    /// A write turned `tcp_proxy` on: the change now waits for `c` or reverts by itself.
-    public mutating func apply(pendingChange change: PendingChangeInfo?) {
-        pendingChange = change?.state == .pending ? change : nil
+    /// The answer to a write: the pending change it started, if it could cut clients off.
+    public mutating func apply(write response: EntryWriteResponse, for write: ListWrite) {
+        if case .impact(let dialog)? = overlay, dialog.write == write { overlay = nil }
+        if let change = response.pendingChange, change.state == .pending, !pendingChanges.contains(where: { $0.id == change.id }) {
+            pendingChanges.append(change)
+            pendingChanges.sort { $0.deadline < $1.deadline }
+        }
     }
 
-    /// The answer to a write: the pending change when it turned `tcp_proxy` on.
-    public mutating func apply(write response: EntryWriteResponse) {
-        if let change = response.pendingChange { apply(pendingChange: change) }
+    /// A pending change was confirmed or reverted by this console.
+    public mutating func apply(settled change: PendingChangeInfo) {
+        pendingChanges.removeAll { $0.id == change.id }
+        clampSelection()
     }
 
     /// A refused or failed request, in the daemon's words.
@@ -183,6 +194,7 @@ public struct ConsoleModel: Hashable, Sendable {
         case .rejects: return visibleRejects.count
         case .whitelist: return visibleEntries(.whitelist).count
         case .blacklist: return visibleEntries(.blacklist).count
+        case .changes: return pendingChanges.count
         case .help: return KeyActions.available(readonly: readonly).count
         }
     }
@@ -195,6 +207,13 @@ public struct ConsoleModel: Hashable, Sendable {
         let entries = visibleEntries(kind)
         let row = selectedRow(kind == .whitelist ? .whitelist : .blacklist)
         return entries.indices.contains(row) ? entries[row] : nil
+    }
+
+    /// The pending change `c` and `u` act on: the selected one in the Changes view, else the
+    /// only one (with several, the Changes view is where to choose).
+    public var targetedChange: PendingChangeInfo? {
+        if view == .changes { return pendingChanges.indices.contains(selectedRow(.changes)) ? pendingChanges[selectedRow(.changes)] : nil }
+        return pendingChanges.count == 1 ? pendingChanges[0] : nil
     }
 
     mutating func clampSelection() {

@@ -2,7 +2,7 @@ import AccessPolicy
 
 /// The screens of the console, in tab order.
 public enum ConsoleView: Int, CaseIterable, Sendable, Hashable {
-    case connections = 1, rejects, whitelist, blacklist, help
+    case connections = 1, rejects, whitelist, blacklist, changes, help
 
     public var title: String {
         switch self {
@@ -10,6 +10,7 @@ public enum ConsoleView: Int, CaseIterable, Sendable, Hashable {
         case .rejects: "Rejects"
         case .whitelist: "Whitelist"
         case .blacklist: "Blacklist"
+        case .changes: "Changes"
         case .help: "Help"
         }
     }
@@ -23,7 +24,7 @@ public enum ConsoleView: Int, CaseIterable, Sendable, Hashable {
         }
     }
 
-    /// Tab order wraps around the four data views and Help.
-    public var next: ConsoleView { ConsoleView(rawValue: rawValue % 5 + 1)! }
-    public var previous: ConsoleView { ConsoleView(rawValue: (rawValue + 3) % 5 + 1)! }
+    /// Tab order wraps around the five data views and Help.
+    public var next: ConsoleView { ConsoleView(rawValue: rawValue % 6 + 1)! }
+    public var previous: ConsoleView { ConsoleView(rawValue: (rawValue + 4) % 6 + 1)! }
 }

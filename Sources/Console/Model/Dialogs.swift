@@ -18,29 +18,45 @@ public struct ConfirmDialog: Hashable, Sendable {
     }
 }
 
-/// The TCP Proxy warning (DESIGN §7): scope, evidence, auto-revert. Focus starts on Cancel
-/// and stays safe: Enter never enables; only the distinct key `E` does, once the evidence is shown.
-public struct TCPProxyWarningDialog: Hashable, Sendable {
-    public enum Focus: Sendable { case cancel, enable }
-    public var entry: AccessEntry
-    /// Nil until the daemon has answered: enabling waits for the evidence.
+/// The impact warning before any change that could cut clients off — enabling TCP Proxy,
+/// a form save, a delete, turning a flag off, a blacklist entry: who would be refused, the
+/// evidence, and the auto-revert, from the daemon's impact report. Focus starts on Cancel
+/// and stays safe: Enter never applies; only the distinct key `E` does, once the report is shown.
+public struct ImpactDialog: Hashable, Sendable {
+    public enum Focus: Sendable { case cancel, apply }
+    /// The write to send, acknowledged, on `E`.
+    public var write: ListWrite
+    /// Nil until the daemon has answered: applying waits for the evidence.
     public var report: ImpactReport?
-    public var revision: String
-    public var knownServices: [String]
     public var focus: Focus = .cancel
-    /// Shown when someone presses Enter on the Enable button.
+    /// Shown when someone presses Enter on the Apply button.
     public var hint: String?
 
-    public static let enableKey: Character = "E"
+    public static let applyKey: Character = "E"
 
-    public var scope: String { report?.scope ?? TCPProxyWarning.scope(of: entry, services: knownServices) }
-    public var canEnable: Bool { report != nil }
+    public init(write: ListWrite, report: ImpactReport? = nil) {
+        self.write = write
+        self.report = report
+    }
+
+    public var canApply: Bool { report != nil }
+
+    /// "enable TCP Proxy for 203.0.113.8?", "delete whitelist entry 192.0.2.0/24?", …
+    public var title: String {
+        if let report, report.enablesTCPProxy, case .update = write.action { return "enable TCP Proxy for \(write.source)?" }
+        if report == nil, case .update(_, let draft) = write.action, draft.tcpProxy == true { return "enable TCP Proxy for \(write.source)?" }
+        switch write.action {
+        case .add: return "add \(write.list.rawValue) entry \(write.source)?"
+        case .update: return "change \(write.list.rawValue) entry \(write.source)?"
+        case .remove: return "delete \(write.list.rawValue) entry \(write.source)?"
+        }
+    }
 }
 
 /// What covers the current view, taking the keys first.
 public enum Overlay: Hashable, Sendable {
     case confirm(ConfirmDialog)
-    case tcpProxyWarning(TCPProxyWarningDialog)
+    case impact(ImpactDialog)
     case form(EntryForm)
 }
 

@@ -62,14 +62,14 @@ public struct KeyAction: Hashable, Sendable {
 public enum KeyActions {
     static let lists: Set<ConsoleView> = [.whitelist, .blacklist]
     static let tables: Set<ConsoleView> = [.connections, .rejects, .whitelist, .blacklist]
-    static let scrolling: Set<ConsoleView> = tables.union([.help])
+    static let scrolling: Set<ConsoleView> = tables.union([.changes, .help])
 
     public static let all: [KeyAction] = [
         KeyAction(.help, [.character("?"), .function(1)], "?/F1", "Help", "Show this help (press again to go back)"),
         KeyAction(.nextView, [.tab], "Tab", "Next", "Next view", inFooter: false),
         KeyAction(.previousView, [.backTab], "Shift-Tab", "Prev", "Previous view", inFooter: false),
-        KeyAction(.showView, [.character("1"), .character("2"), .character("3"), .character("4")], "1-4", "Views",
-                  "Connections, Rejects, Whitelist, Blacklist view", inFooter: false),
+        KeyAction(.showView, [.character("1"), .character("2"), .character("3"), .character("4"), .character("5")], "1-5", "Views",
+                  "Connections, Rejects, Whitelist, Blacklist, Changes (pending changes) view", inFooter: false),
         KeyAction(.move, [.character("j"), .down, .character("k"), .up], "j/k", "Move",
                   "Select the next / previous row", scope: scrolling, inFooter: false),
         KeyAction(.page, [.pageDown, .pageUp], "PgDn/PgUp", "Page", "Move a page down / up", scope: scrolling, inFooter: false),
@@ -83,11 +83,11 @@ public enum KeyActions {
         KeyAction(.delete, [.character("d"), .delete], "d/Del", "Delete", "Delete the selected entry (asks first)",
                   scope: lists, changesState: true, dangerous: true),
         KeyAction(.toggleTCPProxy, [.character("p")], "p", "TCP Proxy",
-                  "Toggle TCP Proxy on the selected entry (enabling shows the impact and auto-reverts)",
+                  "Toggle TCP Proxy on the selected entry (shows the impact; a risky change reverts itself unless confirmed)",
                   scope: [.whitelist], changesState: true, dangerous: true),
-        KeyAction(.confirmChange, [.character("c")], "c", "Confirm", "Confirm the pending change (stops the auto-revert)",
+        KeyAction(.confirmChange, [.character("c")], "c", "Confirm", "Confirm the pending change (the selected one in Changes; stops its auto-revert)",
                   changesState: true, condition: .changePending),
-        KeyAction(.undoChange, [.character("u")], "u", "Undo", "Undo the pending change now",
+        KeyAction(.undoChange, [.character("u")], "u", "Undo", "Undo the pending change now (the selected one in Changes)",
                   changesState: true, condition: .changePending),
         KeyAction(.pause, [.character(" ")], "Space", "Pause", "Pause or resume live updates"),
         KeyAction(.quit, [.character("q"), .function(10)], "q/F10", "Quit", "Quit the console"),

@@ -20,8 +20,12 @@ struct AccessListTable {
         return columns
     }
 
+    func pending(_ entry: AccessEntry) -> Bool {
+        model.pendingChanges.contains { $0.list == kind && $0.entryID == entry.id }
+    }
+
     func proxyCell(_ entry: AccessEntry) -> (String, ColorRole?) {
-        if model.pendingChange?.entryID == entry.id { return ("⚠ ON pending", .warning) }
+        if pending(entry) { return (entry.tcpProxy ? "⚠ ON pending" : "⚠ off pending", .warning) }
         return entry.tcpProxy ? ("✓ ON", .warning) : ("off", .dim)
     }
 
@@ -41,8 +45,9 @@ struct AccessListTable {
                 cells.append(text)
                 roles.append(role)
             }
-            cells += [entry.enabled ? "enabled" : "disabled", entry.by ?? "—", entry.id]
-            roles += [entry.enabled ? nil : .dim, .dim, .dim]
+            let state = entry.enabled ? "enabled" : "disabled"
+            cells += [kind == .blacklist && pending(entry) ? "⚠ " + state : state, entry.by ?? "—", entry.id]
+            roles += [kind == .blacklist && pending(entry) ? .warning : entry.enabled ? nil : .dim, .dim, .dim]
             return .data(cells, roles: roles)
         }
         if rows.isEmpty {

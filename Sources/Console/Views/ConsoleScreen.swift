@@ -10,8 +10,8 @@ public enum ConsoleScreen {
         TopBar(model: model).render(into: &buffer, width: width)
         TabLine(current: model.view).render(into: &buffer, y: 2, width: width)
         var top = 3
-        if let change = model.pendingChange {
-            PendingChangeBanner(change: change, model: model).render(into: &buffer, y: top, width: width)
+        if !model.pendingChanges.isEmpty {
+            PendingChangeBanner(changes: model.pendingChanges, model: model).render(into: &buffer, y: top, width: width)
             top += 1
         }
         var bottom = height - 1
@@ -29,14 +29,15 @@ public enum ConsoleScreen {
         case .rejects: RejectsView(model: model).render(into: &buffer, content)
         case .whitelist: WhitelistView(model: model).render(into: &buffer, content)
         case .blacklist: BlacklistView(model: model).render(into: &buffer, content)
+        case .changes: ChangesView(model: model).render(into: &buffer, content)
         case .help: HelpView(model: model).render(into: &buffer, content)
         }
-        Footer(actions: KeyActions.footer(for: model.view, readonly: model.readonly, changePending: model.pendingChange != nil))
+        Footer(actions: KeyActions.footer(for: model.view, readonly: model.readonly, changePending: !model.pendingChanges.isEmpty))
             .render(into: &buffer, y: height - 1, width: width)
         let area = Rect(x: 0, y: 1, width: width, height: height - 2)
         switch model.overlay {
         case .confirm(let dialog)?: ConfirmDialogWidget(dialog: dialog).render(into: &buffer, in: area)
-        case .tcpProxyWarning(let dialog)?: TCPProxyWarningWidget(dialog: dialog).render(into: &buffer, in: area)
+        case .impact(let dialog)?: ImpactDialogWidget(dialog: dialog).render(into: &buffer, in: area)
         case .form(let form)?: EntryFormWidget(form: form).render(into: &buffer, in: area)
         case nil: break
         }
