@@ -214,6 +214,9 @@ public struct ImpactReport: Codable, Sendable, Hashable {
     /// Some addresses would have to send a PROXY header that need not now. Always needs
     /// acknowledging, with or without traffic seen.
     public var enablesTCPProxy: Bool
+    /// Some addresses flagged as load balancers would stop being flagged (or be blacklisted):
+    /// every client behind them is cut off. Always needs acknowledging, too.
+    public var disablesTCPProxy: Bool
     /// Who will need a PROXY header, when `enables_tcp_proxy`.
     public var scope: String?
     public var affected: [Affected]
@@ -222,7 +225,8 @@ public struct ImpactReport: Codable, Sendable, Hashable {
     /// Connections open now whose decision would change (not dropped).
     public var openConnections: Int
     /// A write of this change must carry `"acknowledge_impact": true`, and is applied as a
-    /// pending change that reverts itself unless confirmed.
+    /// pending change that reverts itself unless confirmed: when it refuses anyone seen,
+    /// turns a flag on or off, or cuts off a large share of the Internet.
     public var requiresAcknowledgement: Bool
     /// The whole report, one sentence a line ("• " starts an item), as the console and the CLI show it.
     public var warning: [String]
@@ -231,6 +235,7 @@ public struct ImpactReport: Codable, Sendable, Hashable {
         case list, action, source, services, change, scope, affected, evidence, coverage, warning
         case entryID = "entry_id"
         case enablesTCPProxy = "enables_tcp_proxy"
+        case disablesTCPProxy = "disables_tcp_proxy"
         case openConnections = "open_connections"
         case requiresAcknowledgement = "requires_acknowledgement"
         case revertAfterSeconds = "revert_after_seconds"

@@ -105,6 +105,7 @@ extension AccessStore {
             try commit(Commit(lists: undo.lists, audit: record, starts: nil, settles: [id: (.reverted, outcome)]), into: &state)
         } catch {
             gate.logger.error("change \(id) could not be reverted: \(error.message). It stays pending; trying again in 5 s")
+            state.changes[index].timer?.cancel()
             state.changes[index].timer = scheduleRevert(id, after: .seconds(5))
             return state.changes[index].info
         }

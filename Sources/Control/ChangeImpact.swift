@@ -140,11 +140,14 @@ public struct ChangeImpact: Sendable {
         let items = affected.values.sorted { ($0.last15Minutes + $0.openNow, $1.source) > ($1.last15Minutes + $1.openNow, $0.source) }
         let proofs = evidence.values.sorted { ($0.last15Minutes, $1.source) > ($1.last15Minutes, $0.source) }
         let wideCut = !cutting.isEmpty && coverage.contains { $0.largeShare }
-        let requires = enables || !items.isEmpty || wideCut
+        // A flag going on or off is always checked and revertible, traffic seen or not: it is
+        // the setting that cuts a whole site off (direct clients, or everyone behind a balancer).
+        let unflags = cutting.contains { $0.before == .proxyHeader }
+        let requires = enables || unflags || !items.isEmpty || wideCut
         let entryServices = subject.services == .all ? services.sorted() : subject.services.names
         var report = ImpactReport(
             list: list, action: action, entryID: subject.id, source: "\(subject.source)", services: entryServices,
-            change: changeWords, enablesTCPProxy: enables, scope: enables ? scope(changes) : nil,
+            change: changeWords, enablesTCPProxy: enables, disablesTCPProxy: unflags, scope: enables ? scope(changes) : nil,
             affected: items, evidence: proofs, coverage: coverage, openConnections: openAffected,
             requiresAcknowledgement: requires, warning: [], revertAfterSeconds: revertAfter.inSeconds)
         report.warning = ImpactWords.lines(report, revertAfter: revertAfter, cutsOffUnseen: !cutting.isEmpty)

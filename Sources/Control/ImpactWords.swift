@@ -24,6 +24,9 @@ enum ImpactWords {
             lines.append("Seen in the last 15 minutes, \(sources) source\(sources == 1 ? "" : "s") would be REFUSED after this change:")
             lines += report.affected.map(item)
         }
+        if report.disablesTCPProxy && !report.affected.contains(where: { $0.outcome == .loadBalancerCutOff }) {
+            lines.append("\(report.source) would no longer be trusted as a load balancer: if it is one, every client behind it is cut off (its PROXY headers refused as spoofed). No connection through it was seen in the last 15 minutes.")
+        }
         if report.enablesTCPProxy {
             if report.evidence.isEmpty {
                 lines.append("No address in \(report.source) sent a PROXY header while not flagged: nothing here shows it is a load balancer.")

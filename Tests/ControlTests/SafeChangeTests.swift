@@ -96,7 +96,7 @@ import Testing
         try await withControl { f in
             let written = try decode(EntryWriteResponse.self, try await f.send(
                 .PATCH, "/v1/whitelist/wlb", json: #"{"tcp_proxy": true, "acknowledge_impact": true}"#, ifMatch: f.revision))
-            _ = try await f.send(.DELETE, "/v1/whitelist/wlb", ifMatch: written.revision)
+            _ = try await f.send(.DELETE, "/v1/whitelist/wlb?acknowledge_impact=true", ifMatch: written.revision)
             let bytes = f.accessBytes
             let reverted = try decode(PendingChangeInfo.self, try await f.send(.POST, "/v1/changes/\(written.pendingChange!.id)/revert"))
             #expect(reverted.outcome?.contains("was deleted since") == true)
