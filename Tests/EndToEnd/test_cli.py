@@ -81,8 +81,10 @@ def test_enabling_tcp_proxy_warns_and_needs_a_yes(mailgate_bin, files):
     assert entry["tcp_proxy"] is True and entry["services"] == ["imap", "pop3"]
     r = run(mailgate_bin, "explain", "--config", config, "203.0.113.7", "pop3")
     assert r.stdout.startswith("require-proxy-header"), r.stdout
-    # Turning it off needs no confirmation; removing by source works too.
-    assert run(mailgate_bin, "whitelist", "set", "--config", config, entry["id"], "--tcp-proxy", "off").returncode == 0
+    # Turning it off cuts off whoever is behind the balancer: it asks too, and names the address.
+    r = run(mailgate_bin, "whitelist", "set", "--config", config, entry["id"], "--tcp-proxy", "off")
+    assert r.returncode == 1 and "203.0.113.7 (1 address) on imap: require-proxy-header → direct" in r.stderr, r.stderr
+    assert run(mailgate_bin, "whitelist", "set", "--config", config, entry["id"], "--tcp-proxy", "off", "--yes").returncode == 0
     assert run(mailgate_bin, "explain", "--config", config, "203.0.113.7", "pop3").stdout.startswith("direct")
     assert run(mailgate_bin, "whitelist", "remove", "--config", config, "203.0.113.7").returncode == 0
     listed = json.loads(run(mailgate_bin, "whitelist", "list", "--config", config, "--json").stdout)

@@ -105,7 +105,7 @@ def test_tcp_proxy_warning_cancel_enable_confirm(demo):
     pane.wait_for(r"Whitelist — 1 of \d+")
     pane.keys("p")
     pane.wait_for(r"WARNING: enable TCP Proxy for 127\.0\.0\.3")
-    headers = pane.wait_for(r"(\d+) PROXY headers? received while unflagged")
+    headers = pane.wait_for(r"127\.0\.0\.3 sent (\d+) PROXY headers?")
     assert int(headers.group(1)) > 0, pane.text()
     pane.wait_for(r"▶\[ Cancel \]◀")
 
@@ -115,13 +115,13 @@ def test_tcp_proxy_warning_cancel_enable_confirm(demo):
 
     pane.keys("p")
     pane.wait_for(r"WARNING: enable TCP Proxy for 127\.0\.0\.3")
-    pane.wait_for(r"Enable: press E")
+    pane.wait_for(r"Apply: press E")
     pane.keys("E")
     pane.wait_for(r"PENDING, reverts in")
     assert _lb2(mailgate_bin, sock)["tcp_proxy"] is True
 
     pane.keys("c")
-    pane.wait_for(r"Change confirmed")
+    pane.wait_for(r"Change confirmed|confirmed change ch")  # our answer, or the event about it
     pane.wait_for(r"PENDING, reverts in", absent=True)
     assert _lb2(mailgate_bin, sock)["tcp_proxy"] is True
 

@@ -83,7 +83,8 @@ def test_the_cli_goes_through_the_daemon(mailgate_bin, daemon):
 
     # Turning tcp_proxy on shows the impact report and needs a yes; without one nothing changes.
     r = run(mailgate_bin, "whitelist", "add", "--socket", s, "203.0.113.7", "--services", "imap", "--tcp-proxy")
-    assert r.returncode == 1 and "WARNING" in r.stderr and "direct connection(s)" in r.stderr, r.stderr
+    assert r.returncode == 1 and "WARNING" in r.stderr, r.stderr
+    assert "Scope: only connections from 203.0.113.7 on imap will need a PROXY header" in r.stderr, r.stderr
     assert "203.0.113.7" not in daemon.access.read_text()
     r = run(mailgate_bin, "whitelist", "add", "--socket", s, "203.0.113.7", "--services", "imap", "--tcp-proxy", "--yes")
     assert r.returncode == 0, r.stderr
@@ -97,8 +98,11 @@ def test_the_cli_goes_through_the_daemon(mailgate_bin, daemon):
     r = run(mailgate_bin, "revert", change, "--socket", s)
     assert r.returncode == 1 and "change-not-pending" in r.stderr
 
+    # Removing a flagged balancer cuts off whoever is behind it: it asks, then reverts unless confirmed.
     r = run(mailgate_bin, "whitelist", "remove", "--socket", s, "203.0.113.7")
-    assert r.returncode == 0, r.stderr
+    assert r.returncode == 1 and "would no longer be trusted as a load balancer" in r.stderr, r.stderr
+    r = run(mailgate_bin, "whitelist", "remove", "--socket", s, "203.0.113.7", "--yes")
+    assert r.returncode == 0 and "pending change" in r.stdout, r.stderr
     groups = json.loads(run(mailgate_bin, "connections", "--socket", s, "--json").stdout)
     assert set(groups) == {"proxied", "direct", "awaiting_header"}
     blacklisted_connection(daemon.port("imap"))
@@ -146,13 +150,19 @@ def test_the_socket_is_0660_a_live_daemon_keeps_it_and_it_is_removed_on_stop(mai
 
 
 def test_file_edits_with_config_warn_that_the_daemon_reloads(mailgate_bin, daemon):
+    # An edit that could cut someone off must go through the daemon, which can revert it.
+    before = daemon.access.read_bytes()
     r = run(mailgate_bin, "blacklist", "add", "--config", daemon.config, "192.0.2.77")
+    assert r.returncode == 1 and "a daemon is running on" in r.stderr and "leave out --config" in r.stderr, r.stderr
+    assert "192.0.2.77 (1 address) on imap: direct → blacklisted" in r.stderr
+    assert daemon.access.read_bytes() == before
+    r = run(mailgate_bin, "whitelist", "add", "--config", daemon.config, "192.0.2.77")
     assert r.returncode == 0, r.stderr
     assert "a running daemon reloads it" in r.stderr
     s = sock(daemon)
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
-        entries = json.loads(run(mailgate_bin, "blacklist", "list", "--socket", s, "--json").stdout)
+        entries = json.loads(run(mailgate_bin, "whitelist", "list", "--socket", s, "--json").stdout)
         if "192.0.2.77" in [e["source"] for e in entries]:
             break
         time.sleep(0.1)
@@ -182,5 +192,5 @@ def test_a_pending_change_survives_a_daemon_restart(mailgate_bin, daemon):
 
     r = run(mailgate_bin, "revert", change, "--socket", s)
     assert r.returncode == 0, r.stderr
-    assert "tcp_proxy = true" not in daemon.access.read_text().split('source = "203.0.113.7"')[1]
+    assert "203.0.113.7" not in daemon.access.read_text(), "reverting an add removes the entry"
     assert not kept.exists()
