@@ -5,6 +5,7 @@ deadline"; a missed deadline fails the test with a message that says what was aw
 """
 from __future__ import annotations
 
+import http.client
 import imaplib
 import json
 import os
@@ -458,6 +459,36 @@ def start_gate(binary: Path, base: Path, name: str, listeners: list[Listener],
         gate.stop()
         raise
     return gate
+
+
+# --------------------------------------------------------------------------- control API
+
+class UnixHTTP(http.client.HTTPConnection):
+    """HTTP/1.1 over the daemon's control socket."""
+
+    def __init__(self, path: Path, timeout: float = 30):
+        super().__init__("localhost", timeout=timeout)
+        self.socket_path = str(path)
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self.socket_path)
+
+
+def api(sock: Path, method: str, path: str, body: dict | None = None, if_match: str | None = None):
+    """One request to the control API: (status, decoded JSON body or None)."""
+    conn = UnixHTTP(sock)
+    headers = {"Content-Type": "application/json"}
+    if if_match:
+        headers["If-Match"] = f'"{if_match}"'
+    try:
+        conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+        reply = conn.getresponse()
+        data = reply.read()
+    finally:
+        conn.close()
+    return reply.status, json.loads(data) if data else None
 
 
 # --------------------------------------------------------------------------- PROXY headers

@@ -17,39 +17,15 @@ import json
 import os
 import random
 import signal
-import socket
 import threading
 import time
 from pathlib import Path
 
 import peers
-from peers import Listener, free_port
+from peers import Listener, api, free_port
 
 ROUNDS = int(os.environ.get("MAILGATE_CRASH_ROUNDS", "50"))
 BIG_ROUNDS = int(os.environ.get("MAILGATE_CRASH_BIG_ROUNDS", "12"))
-
-
-class UnixHTTP(http.client.HTTPConnection):
-    def __init__(self, path: Path, timeout: float = 30):
-        super().__init__("localhost", timeout=timeout)
-        self.socket_path = str(path)
-
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(self.timeout)
-        self.sock.connect(self.socket_path)
-
-
-def api(sock: Path, method: str, path: str, body: dict | None = None, if_match: str | None = None):
-    conn = UnixHTTP(sock)
-    headers = {"Content-Type": "application/json"}
-    if if_match:
-        headers["If-Match"] = f'"{if_match}"'
-    conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
-    reply = conn.getresponse()
-    data = reply.read()
-    conn.close()
-    return reply.status, json.loads(data) if data else None
 
 
 def bulk_access(count: int) -> str:
