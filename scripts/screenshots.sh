@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes screenshots/*.png from a real run: `mailgate demo` in tmux (100x30,
-# TERM=xterm-256color), each view and the TCP Proxy warning captured with colours
+# TERM=xterm-256color), each view, the impact dialogs and the pending changes captured with colours
 # (`tmux capture-pane -p -e`) and drawn by scripts/ansi2png.py (Pillow, DejaVu Sans Mono:
 # apt-get install -y python3-pil fonts-dejavu-core).
 # Usage: scripts/screenshots.sh [path/to/mailgate]   (default .build/debug/mailgate)
@@ -42,8 +42,15 @@ tmux send-keys -t "$SESSION" 2; wait_for "Rejects"; shot rejects
 tmux send-keys -t "$SESSION" 3; wait_for "Whitelist — "; shot whitelist
 tmux send-keys -t "$SESSION" 4; wait_for "Blacklist — "; shot blacklist
 tmux send-keys -t "$SESSION" 3 / lb2 Enter; wait_for "Whitelist — 1 of"
-tmux send-keys -t "$SESSION" p; wait_for "[0-9]+ PROXY headers? received while unflagged"; shot tcp-proxy-warning
+tmux send-keys -t "$SESSION" p; wait_for "127\.0\.0\.3 sent [0-9]+ PROXY headers?"; shot tcp-proxy-warning
 tmux send-keys -t "$SESSION" E; wait_for "PENDING, reverts in"; shot pending-change
-tmux send-keys -t "$SESSION" u; wait_for "[Rr]everted"
+# Deleting the flagged load balancer: the impact dialog names what it would cut off.
+tmux send-keys -t "$SESSION" Escape / lb1 Enter; wait_for "Whitelist — 1 of"
+tmux send-keys -t "$SESSION" d; wait_for "Delete whitelist entry"
+tmux send-keys -t "$SESSION" y; wait_for "WARNING: delete whitelist entry"; wait_for "load balancer"; shot delete-impact
+tmux send-keys -t "$SESSION" E; wait_for "2 PENDING CHANGES"
+tmux send-keys -t "$SESSION" 5; wait_for "Changes — 2 pending"; shot changes
+tmux send-keys -t "$SESSION" u; wait_for "Changes — 1 pending"
+tmux send-keys -t "$SESSION" u; wait_for "Changes — 0 pending"
 tmux send-keys -t "$SESSION" '?'; wait_for "Help"; shot help
 tmux send-keys -t "$SESSION" q; wait_for "EXIT=0"

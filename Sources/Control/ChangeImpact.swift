@@ -137,6 +137,8 @@ public struct ChangeImpact: Sendable {
         }
         coverage.sort { $0.source < $1.source }
 
+        for key in affected.keys { affected[key]?.services.sort() }
+        for key in evidence.keys { evidence[key]?.services.sort() }
         let items = affected.values.sorted { ($0.last15Minutes + $0.openNow, $1.source) > ($1.last15Minutes + $1.openNow, $0.source) }
         let proofs = evidence.values.sorted { ($0.last15Minutes, $1.source) > ($1.last15Minutes, $0.source) }
         let wideCut = !cutting.isEmpty && coverage.contains { $0.largeShare }

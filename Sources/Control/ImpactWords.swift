@@ -18,7 +18,7 @@ enum ImpactWords {
         }
         if report.affected.isEmpty {
             lines.append("Nothing seen in the last 15 minutes, and no open connection, would be refused after this change.")
-            if cutsOffUnseen { lines.append("Sources not seen recently may still be refused: the change does narrow who gets in.") }
+            if cutsOffUnseen { lines.append("(Only traffic of the last 15 minutes is counted: a source not seen in that time can still be refused.)") }
         } else {
             let sources = Set(report.affected.map(\.source)).count
             lines.append("Seen in the last 15 minutes, \(sources) source\(sources == 1 ? "" : "s") would be REFUSED after this change:")

@@ -70,6 +70,23 @@ struct GoldenScreenTests {
         checkBothSizes("pending-banner", s)
     }
 
+    @Test func deletingAFlaggedBalancerShowsTheImpact() {
+        var s = Scenario()
+        s.press(.character("3"), .character("d"), .character("y"))
+        checkBothSizes("delete-impact", s)
+    }
+
+    @Test func changesViewListsEveryPendingChange() {
+        var s = Scenario()
+        s.press(.character("3"), .character("j"), .character("p"), .character("E"))
+        s.model.tick(now: ConsoleFixture.goldenNow.addingTimeInterval(30))
+        s.press(.character("4"), .character("n"))
+        s.type("192.0.2.44")
+        s.press(.enter, .character("E"), .character("5"))
+        s.model.tick(now: ConsoleFixture.goldenNow.addingTimeInterval(45))
+        checkBothSizes("changes", s)
+    }
+
     @Test func filteredRejects() {
         var s = Scenario()
         s.press(.character("2"), .character("/"))

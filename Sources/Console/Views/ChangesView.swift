@@ -20,7 +20,7 @@ struct ChangesView {
         ViewTitle(text: title, filter: "", editing: false).render(into: &buffer, rect)
         var rows: [TableRow] = changes.map { change in
             let left = change.deadline.timeIntervalSince(model.now)
-            return .data([left > 0 ? "⧗ " + Formatting.countdown(left) : "reverting", change.summary, change.by ?? "", change.id],
+            return .data([left > 0 ? Formatting.countdown(left) + " left" : "reverting", change.summary, change.by ?? "", change.id],
                          roles: [.warning, nil, .dim, .dim])
         }
         if rows.isEmpty { rows = [.note("no change is pending: changes that could cut clients off wait here for c (confirm) or u (undo)")] }
