@@ -1,14 +1,15 @@
-import AsyncHTTPClient
 import Foundation
 import Gate
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
-/// A client of the control API over its Unix socket, for the CLI and the console.
-/// Use it through `ControlClient.with(socketPath:)`, which always shuts the HTTP client down.
+/// A client of the control API over its Unix socket, for the CLI and the console: HTTP/1.1
+/// on SwiftNIO's own codec, one connection per request (the socket is local; a general
+/// HTTP client would bring a TLS library into every build for nothing).
 public struct ControlClient: Sendable {
     public let socketPath: String
-    private let http: HTTPClient
+    let group: any EventLoopGroup
 
     /// What can go wrong, each with the words a user needs.
     public enum Failure: Error, CustomStringConvertible {
@@ -40,17 +41,10 @@ public struct ControlClient: Sendable {
         public var revision: String?
     }
 
+    /// Runs `body` with a client of the daemon on `socketPath` (kept for the callers' shape:
+    /// there is nothing to shut down, each request closes its own connection).
     public static func with<T: Sendable>(socketPath: String, _ body: (ControlClient) async throws -> T) async throws -> T {
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        let client = ControlClient(socketPath: socketPath, http: http)
-        do {
-            let result = try await body(client)
-            try? await http.shutdown()
-            return result
-        } catch {
-            try? await http.shutdown()
-            throw error
-        }
+        try await body(ControlClient(socketPath: socketPath, group: MultiThreadedEventLoopGroup.singleton))
     }
 
     static let decoder: JSONDecoder = {
@@ -65,33 +59,74 @@ public struct ControlClient: Sendable {
         return encoder
     }()
 
-    func request(_ method: Method, _ path: String, body: Data? = nil, ifMatch: String? = nil) throws -> HTTPClientRequest {
-        guard let url = URL(httpURLWithSocketPath: socketPath, uri: path) else {
-            throw Failure.unreachable(socket: socketPath, reason: "not a usable socket path")
+    typealias Connection = NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
+
+    /// A new connection to the socket with the HTTP/1.1 codec; an unreachable daemon is `.unreachable`.
+    func connect() async throws -> Connection {
+        do {
+            return try await ClientBootstrap(group: group)
+                .connectTimeout(.seconds(3))
+                .connect(unixDomainSocketPath: socketPath) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                        return try Connection(wrappingChannelSynchronously: channel)
+                    }
+                }
+        } catch {
+            throw Failure.unreachable(socket: socketPath, reason: Self.reason(error))
         }
-        var request = HTTPClientRequest(url: url.absoluteString)
-        request.method = HTTPMethod(rawValue: method.rawValue)
+    }
+
+    static func head(_ method: Method, _ path: String, body: Data?, ifMatch: String?) -> HTTPRequestHead {
+        var headers = HTTPHeaders([("Host", "localhost"), ("Connection", "close")])
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body))
+            headers.add(name: "Content-Type", value: "application/json")
+            headers.add(name: "Content-Length", value: "\(body.count)")
         }
-        if let ifMatch { request.headers.add(name: "If-Match", value: "\"\(ifMatch)\"") }
-        return request
+        if let ifMatch { headers.add(name: "If-Match", value: "\"\(ifMatch)\"") }
+        return HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method.rawValue), uri: path, headers: headers)
+    }
+
+    static func write(_ head: HTTPRequestHead, body: Data?, to outbound: NIOAsyncChannelOutboundWriter<HTTPClientRequestPart>) async throws {
+        try await outbound.write(.head(head))
+        if let body { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
+        try await outbound.write(.end(nil))
     }
 
     /// Sends a request and returns the whole answer, whatever its status.
     public func send(_ method: Method, _ path: String, body: Data? = nil, ifMatch: String? = nil,
                      timeout: TimeAmount = .seconds(10)) async throws -> Reply {
-        let request = try request(method, path, body: body, ifMatch: ifMatch)
-        let response: HTTPClientResponse
+        let connection = try await connect()
+        let deadline = connection.channel.eventLoop.scheduleTask(in: timeout) { connection.channel.close(promise: nil) }
+        defer { deadline.cancel() }
+        let socketPath = socketPath
         do {
-            response = try await http.execute(request, timeout: timeout)
+            return try await connection.executeThenClose { inbound, outbound in
+                try await Self.write(Self.head(method, path, body: body, ifMatch: ifMatch), body: body, to: outbound)
+                var status = 0
+                var etag: String?
+                var bytes = ByteBuffer()
+                for try await part in inbound {
+                    switch part {
+                    case .head(let head):
+                        status = Int(head.status.code)
+                        etag = head.headers.first(name: "ETag").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+                    case .body(var chunk):
+                        guard bytes.readableBytes + chunk.readableBytes <= 64 * 1024 * 1024 else {
+                            throw Failure.unexpected(status: status, text: "an answer over 64 MiB")
+                        }
+                        bytes.writeBuffer(&chunk)
+                    case .end:
+                        return Reply(status: status, body: Data(buffer: bytes), revision: etag)
+                    }
+                }
+                throw Failure.unreachable(socket: socketPath, reason: "the daemon closed the connection without an answer (or gave none within \(timeout.nanoseconds / 1_000_000_000) s)")
+            }
+        } catch let failure as Failure {
+            throw failure
         } catch {
             throw Failure.unreachable(socket: socketPath, reason: Self.reason(error))
         }
-        let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
-        let etag = response.headers.first(name: "ETag").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
-        return Reply(status: Int(response.status.code), body: Data(buffer: bytes), revision: etag)
     }
 
     /// Sends a request and decodes a 2xx answer as `T`; any other status throws `.refused`.
@@ -122,46 +157,89 @@ public struct ControlClient: Sendable {
     }
 
     /// The live event stream (`GET /v1/events/stream`), decoded; ends when the daemon stops.
+    /// Returns once the daemon has answered (so no event after this call is missed); a
+    /// refusal (a bad query) is thrown.
     public func events(query: String = "") async throws -> AsyncThrowingStream<GateEvent, any Error> {
-        let request = try request(.GET, "/v1/events/stream" + (query.isEmpty ? "" : "?" + query))
-        let response: HTTPClientResponse
-        do {
-            response = try await http.execute(request, deadline: .distantFuture)
-        } catch {
-            throw Failure.unreachable(socket: socketPath, reason: Self.reason(error))
-        }
-        guard response.status == .ok else {
-            let bytes = try await response.body.collect(upTo: 1024 * 1024)
-            _ = try Self.decode(EventsResponse.self, Reply(status: Int(response.status.code), body: Data(buffer: bytes)))
-            throw Failure.unexpected(status: Int(response.status.code), text: "")
-        }
-        let body = response.body
-        return AsyncThrowingStream { continuation in
+        let connection = try await connect()
+        let head = Self.head(.GET, "/v1/events/stream" + (query.isEmpty ? "" : "?" + query), body: nil, ifMatch: nil)
+        let answered = connection.channel.eventLoop.makePromise(of: Int.self)
+        let stream = AsyncThrowingStream<GateEvent, any Error> { continuation in
             let reader = Task {
-                var pending = ""
+                var told = false  // the promise is completed once
                 do {
-                    for try await chunk in body {
-                        pending += String(buffer: chunk)
-                        while let end = pending.range(of: "\n\n") {
-                            let message = pending[..<end.lowerBound]
-                            pending = String(pending[end.upperBound...])
-                            for line in message.split(separator: "\n") where line.hasPrefix("data: ") {
-                                if let event = try? ControlClient.decoder.decode(GateEvent.self, from: Data(line.dropFirst(6).utf8)) {
-                                    continuation.yield(event)
-                                }
+                    try await connection.executeThenClose { inbound, outbound in
+                        try await Self.write(head, body: nil, to: outbound)
+                        var status = 0
+                        var refusal = ByteBuffer()
+                        var pending = ""
+                        for try await part in inbound {
+                            switch part {
+                            case .head(let head):
+                                status = Int(head.status.code)
+                                told = true
+                                answered.succeed(status)
+                            case .body(var chunk) where status != 200:
+                                refusal.writeBuffer(&chunk)
+                            case .body(let chunk):
+                                pending += String(buffer: chunk)
+                                for event in Self.events(in: &pending) { continuation.yield(event) }
+                            case .end where status != 200:
+                                _ = try Self.decode(EventsResponse.self, Reply(status: status, body: Data(buffer: refusal)))
+                            case .end:
+                                return
                             }
                         }
                     }
+                    if !told { answered.fail(Failure.unreachable(socket: socketPath, reason: "the daemon closed the event stream without an answer")) }
                     continuation.finish()
                 } catch {
+                    if !told { answered.fail(error) }
                     continuation.finish(throwing: error)
                 }
             }
             continuation.onTermination = { _ in reader.cancel() }
         }
+        let status: Int
+        do {
+            status = try await answered.futureResult.get()
+        } catch let failure as Failure {
+            throw failure
+        } catch {
+            throw Failure.unreachable(socket: socketPath, reason: Self.reason(error))
+        }
+        if status != 200 {
+            for try await _ in stream {}  // throws the daemon's refusal
+            throw Failure.unexpected(status: status, text: "")
+        }
+        return stream
     }
 
+    /// Takes the complete Server-Sent Events messages off the front of `pending` and decodes
+    /// their `data:` lines.
+    static func events(in pending: inout String) -> [GateEvent] {
+        var events: [GateEvent] = []
+        while let end = pending.range(of: "\n\n") {
+            let message = pending[..<end.lowerBound]
+            pending = String(pending[end.upperBound...])
+            for line in message.split(separator: "\n") where line.hasPrefix("data: ") {
+                if let event = try? decoder.decode(GateEvent.self, from: Data(line.dropFirst(6).utf8)) { events.append(event) }
+            }
+        }
+        return events
+    }
+
+    /// Why the socket could not be reached, in a user's words: from the errno when there is one.
     static func reason(_ error: any Error) -> String {
+        if let io = error as? IOError {
+            switch io.errnoCode {
+            case ENOENT: return "no such socket"
+            case ECONNREFUSED: return "connection refused"
+            case EACCES, EPERM: return "permission denied"
+            case ENOTSOCK: return "not a socket"
+            default: return String(cString: strerror(io.errnoCode))
+            }
+        }
+        if error is ChannelError { return "connect timed out or the connection was lost (\(error))" }
         let text = "\(error)"
         if text.contains("connectTimeout") { return "connect timed out" }
         if text.contains("No such file") || text.contains("ENOENT") { return "no such socket" }
