@@ -59,101 +59,128 @@ public struct ChangeImpact: Sendable {
     var subject: AccessEntry { (after ?? before)! }
 
     public func report(observations: [Observation], open: [OpenConnection]) -> ImpactReport {
-        let old = AccessPolicy(lists: current, services: services)
-        let new = AccessPolicy(lists: proposed, services: services)
-        let regions = [before?.source, after?.source].compactMap { $0 }
-        let changes = DecisionChange.between(old, new, within: regions, services: services)
+        let replay = Replay(old: AccessPolicy(lists: current, services: services), new: AccessPolicy(lists: proposed, services: services),
+                            regions: [before?.source, after?.source].compactMap { $0 }, services: services)
+        let changes = DecisionChange.between(replay.old, replay.new, within: replay.regions, services: services)
         let enables = changes.contains { $0.after == .proxyHeader && $0.before != .proxyHeader }
-        func verdict(_ policy: AccessPolicy, _ address: IPAddress, _ service: String) -> Verdict {
-            Verdict(policy.decision(peer: address, service: service, proxyHeaderTimeout: .seconds(1)))
-        }
-        func inRegion(_ address: IPAddress) -> Bool { regions.contains { $0.contains(address.normalized) } }
-
-        // What would be refused, keyed by (address, outcome).
-        var affected: [String: ImpactReport.Affected] = [:]
-        func note(_ source: IPAddress, _ service: String, _ outcome: ImpactReport.Affected.Outcome,
-                  minute: Int, quarter: Int, open: Int = 0) {
-            let key = "\(source) \(outcome.rawValue)"
-            var item = affected[key] ?? .init(source: "\(source)", services: [], outcome: outcome, lastMinute: 0, last15Minutes: 0, openNow: 0)
-            if !item.services.contains(service) { item.services.append(service) }
-            item.lastMinute += minute
-            item.last15Minutes += quarter
-            item.openNow += open
-            affected[key] = item
-        }
-        var evidence: [String: ImpactReport.Evidence] = [:]
-
-        for seen in observations where services.contains(seen.service) && inRegion(seen.source) {
-            let (was, will) = (verdict(old, seen.source, seen.service), verdict(new, seen.source, seen.service))
-            let (m, q) = (seen.lastMinute, seen.last15Minutes)
-            if q.direct > 0, was == .direct, will != .direct {
-                note(seen.source, seen.service, will == .proxyHeader ? .headerMissing : .blacklisted, minute: m.direct, quarter: q.direct)
-            }
-            if q.proxied > 0, was == .proxyHeader, will != .proxyHeader {
-                note(seen.source, seen.service, will == .direct ? .loadBalancerCutOff : .blacklisted, minute: m.proxied, quarter: q.proxied)
-            }
-            if q.behindProxy > 0, old.refusal(ofRealClient: seen.source, service: seen.service) == nil,
-               new.refusal(ofRealClient: seen.source, service: seen.service) != nil {
-                note(seen.source, seen.service, .clientBehindProxyBlacklisted, minute: m.behindProxy, quarter: q.behindProxy)
-            }
-            if q.untrustedHeaders > 0, enables, was != .proxyHeader, will == .proxyHeader {
-                let key = "\(seen.source)"
-                var item = evidence[key] ?? .init(source: key, services: [], lastMinute: 0, last15Minutes: 0)
-                if !item.services.contains(seen.service) { item.services.append(seen.service) }
-                item.lastMinute += m.untrustedHeaders
-                item.last15Minutes += q.untrustedHeaders
-                evidence[key] = item
-            }
-        }
-
-        var openAffected = 0
-        for connection in open where services.contains(connection.service) {
-            var hit = false
-            if inRegion(connection.peer) {
-                let (was, will) = (verdict(old, connection.peer, connection.service), verdict(new, connection.peer, connection.service))
-                if !connection.proxied, was == .direct, will != .direct {
-                    note(connection.peer, connection.service, will == .proxyHeader ? .headerMissing : .blacklisted, minute: 0, quarter: 0, open: 1)
-                    hit = true
-                } else if connection.proxied, was == .proxyHeader, will != .proxyHeader {
-                    note(connection.peer, connection.service, will == .direct ? .loadBalancerCutOff : .blacklisted, minute: 0, quarter: 0, open: 1)
-                    hit = true
-                }
-            }
-            if !hit, let client = connection.realClient, inRegion(client),
-               old.refusal(ofRealClient: client, service: connection.service) == nil,
-               new.refusal(ofRealClient: client, service: connection.service) != nil {
-                note(client, connection.service, .clientBehindProxyBlacklisted, minute: 0, quarter: 0, open: 1)
-                hit = true
-            }
-            if hit { openAffected += 1 }
-        }
-
         let cutting = changes.filter(\.cutsOff)
+        // A flag going on or off is always checked and revertible, traffic seen or not: it is
+        // the setting that cuts a whole site off (direct clients, or everyone behind a balancer).
+        let unflags = cutting.contains { $0.before == .proxyHeader }
+
+        var tally = Tally()
+        for seen in observations { replay.count(seen, into: &tally, evidence: enables) }
+        var openAffected = 0
+        for connection in open where replay.count(connection, into: &tally) { openAffected += 1 }
+
         var coverage: [ImpactReport.Coverage] = []
-        for source in Set(regions) where source.spanMinusOne > 0 {
-            guard cutting.contains(where: { source.contains($0.low) }) || enables else { continue }
+        for source in Set(replay.regions) where source.spanMinusOne > 0 {
+            guard enables || cutting.contains(where: { source.contains($0.low) }) else { continue }
             let count = AddressCount(source)
             coverage.append(.init(source: "\(source)", addresses: count.words, everything: count.isEverything, largeShare: count.isLargeShare))
         }
         coverage.sort { $0.source < $1.source }
 
-        for key in affected.keys { affected[key]?.services.sort() }
-        for key in evidence.keys { evidence[key]?.services.sort() }
-        let items = affected.values.sorted { ($0.last15Minutes + $0.openNow, $1.source) > ($1.last15Minutes + $1.openNow, $0.source) }
-        let proofs = evidence.values.sorted { ($0.last15Minutes, $1.source) > ($1.last15Minutes, $0.source) }
+        let items = tally.affected.values.sorted { ($0.last15Minutes + $0.openNow, $1.source) > ($1.last15Minutes + $1.openNow, $0.source) }
+        let proofs = tally.evidence.values.sorted { ($0.last15Minutes, $1.source) > ($1.last15Minutes, $0.source) }
         let wideCut = !cutting.isEmpty && coverage.contains { $0.largeShare }
-        // A flag going on or off is always checked and revertible, traffic seen or not: it is
-        // the setting that cuts a whole site off (direct clients, or everyone behind a balancer).
-        let unflags = cutting.contains { $0.before == .proxyHeader }
-        let requires = enables || unflags || !items.isEmpty || wideCut
-        let entryServices = subject.services == .all ? services.sorted() : subject.services.names
         var report = ImpactReport(
-            list: list, action: action, entryID: subject.id, source: "\(subject.source)", services: entryServices,
+            list: list, action: action, entryID: subject.id, source: "\(subject.source)",
+            services: subject.services == .all ? services.sorted() : subject.services.names,
             change: changeWords, enablesTCPProxy: enables, disablesTCPProxy: unflags, scope: enables ? scope(changes) : nil,
             affected: items, evidence: proofs, coverage: coverage, openConnections: openAffected,
-            requiresAcknowledgement: requires, warning: [], revertAfterSeconds: revertAfter.inSeconds)
+            requiresAcknowledgement: enables || unflags || !items.isEmpty || wideCut, warning: [], revertAfterSeconds: revertAfter.inSeconds)
         report.warning = ImpactWords.lines(report, revertAfter: revertAfter, cutsOffUnseen: !cutting.isEmpty)
         return report
+    }
+
+    /// What the replay found: who would be refused (by address and outcome) and the
+    /// evidence of load balancers (by address).
+    struct Tally {
+        var affected: [String: ImpactReport.Affected] = [:]
+        var evidence: [String: ImpactReport.Evidence] = [:]
+
+        mutating func refuse(_ source: IPAddress, _ service: String, _ outcome: ImpactReport.Affected.Outcome,
+                             minute: Int = 0, quarter: Int = 0, open: Int = 0) {
+            let key = "\(source) \(outcome.rawValue)"
+            var item = affected[key] ?? .init(source: "\(source)", services: [], outcome: outcome, lastMinute: 0, last15Minutes: 0, openNow: 0)
+            if !item.services.contains(service) { item.services = (item.services + [service]).sorted() }
+            item.lastMinute += minute
+            item.last15Minutes += quarter
+            item.openNow += open
+            affected[key] = item
+        }
+
+        mutating func prove(_ source: IPAddress, _ service: String, minute: Int, quarter: Int) {
+            let key = "\(source)"
+            var item = evidence[key] ?? .init(source: key, services: [], lastMinute: 0, last15Minutes: 0)
+            if !item.services.contains(service) { item.services = (item.services + [service]).sorted() }
+            item.lastMinute += minute
+            item.last15Minutes += quarter
+            evidence[key] = item
+        }
+    }
+
+    /// The policy in force and the proposed one, asked about the addresses the edit touches.
+    struct Replay {
+        var old: AccessPolicy
+        var new: AccessPolicy
+        var regions: [AddressSource]
+        var services: [String]
+
+        func touches(_ address: IPAddress, _ service: String) -> Bool {
+            services.contains(service) && regions.contains { $0.contains(address.normalized) }
+        }
+
+        func verdicts(_ address: IPAddress, _ service: String) -> (was: Verdict, will: Verdict) {
+            (Verdict(old.decision(peer: address, service: service, proxyHeaderTimeout: .seconds(1))),
+             Verdict(new.decision(peer: address, service: service, proxyHeaderTimeout: .seconds(1))))
+        }
+
+        /// How a connection that got in before is refused after, or nil: a direct one (no
+        /// header) or one through a PROXY header (from a flagged balancer).
+        static func refusal(direct: Bool, _ verdicts: (was: Verdict, will: Verdict)) -> ImpactReport.Affected.Outcome? {
+            let (was, will) = verdicts
+            if direct { return was == .direct && will != .direct ? (will == .proxyHeader ? .headerMissing : .blacklisted) : nil }
+            return was == .proxyHeader && will != .proxyHeader ? (will == .direct ? .loadBalancerCutOff : .blacklisted) : nil
+        }
+
+        /// Whether a real client named in a PROXY header would now be blacklisted.
+        func blacklists(realClient: IPAddress, _ service: String) -> Bool {
+            old.refusal(ofRealClient: realClient, service: service) == nil && new.refusal(ofRealClient: realClient, service: service) != nil
+        }
+
+        func count(_ seen: Observation, into tally: inout Tally, evidence: Bool) {
+            guard touches(seen.source, seen.service) else { return }
+            let verdicts = verdicts(seen.source, seen.service)
+            let (m, q) = (seen.lastMinute, seen.last15Minutes)
+            if q.direct > 0, let outcome = Self.refusal(direct: true, verdicts) {
+                tally.refuse(seen.source, seen.service, outcome, minute: m.direct, quarter: q.direct)
+            }
+            if q.proxied > 0, let outcome = Self.refusal(direct: false, verdicts) {
+                tally.refuse(seen.source, seen.service, outcome, minute: m.proxied, quarter: q.proxied)
+            }
+            if q.behindProxy > 0, blacklists(realClient: seen.source, seen.service) {
+                tally.refuse(seen.source, seen.service, .clientBehindProxyBlacklisted, minute: m.behindProxy, quarter: q.behindProxy)
+            }
+            if evidence, q.untrustedHeaders > 0, verdicts.was != .proxyHeader, verdicts.will == .proxyHeader {
+                tally.prove(seen.source, seen.service, minute: m.untrustedHeaders, quarter: q.untrustedHeaders)
+            }
+        }
+
+        /// Counts an open connection the change would refuse on reconnecting; returns whether it would.
+        func count(_ connection: OpenConnection, into tally: inout Tally) -> Bool {
+            if touches(connection.peer, connection.service),
+               let outcome = Self.refusal(direct: !connection.proxied, verdicts(connection.peer, connection.service)) {
+                tally.refuse(connection.peer, connection.service, outcome, open: 1)
+                return true
+            }
+            if let client = connection.realClient, touches(client, connection.service), blacklists(realClient: client, connection.service) {
+                tally.refuse(client, connection.service, .clientBehindProxyBlacklisted, open: 1)
+                return true
+            }
+            return false
+        }
     }
 
     /// "turn tcp_proxy on for 127.0.0.20 (lb1)", "remove whitelist entry 127.0.0.20 (lb1)", …
