@@ -59,11 +59,14 @@ public struct StatusResponse: Codable, Sendable, Hashable {
     public var listeners: [Listener]
     public var connections: Counts
     public var pendingChanges: [PendingChangeInfo]
+    /// When each flagged entry (by id) last brought a PROXY header since the daemon started.
+    public var lastProxyHeader: [String: Date]?
     enum CodingKeys: String, CodingKey {
         case version, started, listeners, connections, revision
         case uptimeSeconds = "uptime_seconds"
         case accessFile = "access_file"
         case pendingChanges = "pending_changes"
+        case lastProxyHeader = "last_proxy_header"
     }
 }
 

@@ -43,7 +43,8 @@ extension ControlAPI {
             acceptedTotal: gate.acceptedTotal, rejectedTotal: gate.rejectedTotal)
         let response = StatusResponse(version: version, started: started, uptimeSeconds: Date().timeIntervalSince(started),
                                       accessFile: configuration.accessFile, revision: store.current.revision,
-                                      listeners: listeners, connections: counts, pendingChanges: store.pendingChanges)
+                                      listeners: listeners, connections: counts, pendingChanges: store.pendingChanges,
+                                      lastProxyHeader: gate.lastHeaders.withLock { $0 })
         return Self.json(response)
     }
 

@@ -12,6 +12,9 @@ public final class GateState: Sendable {
     public let journal: EventJournal
     public let windows = TrafficWindows()
     public let upstreams = UpstreamHealth()
+    /// When each flagged entry last brought a PROXY header (for `mailgate doctor`: a flag
+    /// nobody uses is a door left open).
+    public let lastHeaders = Mutex<[String: Date]>([:])
     public let metrics: GateMetrics
     public let logger: Logger
     private let current: Mutex<(policy: AccessPolicy, limits: ConnectionLimits)>
@@ -66,6 +69,7 @@ public final class GateState: Sendable {
         let now = Int64(event.time.timeIntervalSince1970)
         switch event.kind {
         case .proxied:
+            if let entry = event.entryID { lastHeaders.withLock { $0[entry] = event.time } }
             windows.record(.proxied, source: peer, service: service, at: now)
             if let client = event.realClient { windows.record(.behindProxy, source: client, service: service, at: now) }
         case .rejected:
