@@ -78,19 +78,27 @@ public struct ControlClient: Sendable {
     }
 
     static func head(_ method: Method, _ path: String, body: Data?, ifMatch: String?) -> HTTPRequestHead {
-        var headers = HTTPHeaders([("Host", "localhost"), ("Connection", "close")])
-        if let body {
-            headers.add(name: "Content-Type", value: "application/json")
-            headers.add(name: "Content-Length", value: "\(body.count)")
-        }
+        // Always a Content-Length (0 without a body): never chunked, so the request is whole
+        // once its bytes are out.
+        var headers = HTTPHeaders([("Host", "localhost"), ("Connection", "close"), ("Content-Length", "\(body?.count ?? 0)")])
+        if body != nil { headers.add(name: "Content-Type", value: "application/json") }
         if let ifMatch { headers.add(name: "If-Match", value: "\"\(ifMatch)\"") }
         return HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method.rawValue), uri: path, headers: headers)
     }
 
-    static func write(_ head: HTTPRequestHead, body: Data?, to outbound: NIOAsyncChannelOutboundWriter<HTTPClientRequestPart>) async throws {
-        try await outbound.write(.head(head))
-        if let body { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
-        try await outbound.write(.end(nil))
+    /// Writes the whole request in one flush. A daemon may answer (a refusal) and close
+    /// before the last bytes are written: that write error is kept, not thrown, so that the
+    /// answer is still read; it is thrown only if no answer comes.
+    static func write(_ head: HTTPRequestHead, body: Data?, to outbound: NIOAsyncChannelOutboundWriter<HTTPClientRequestPart>) async -> (any Error)? {
+        var parts: [HTTPClientRequestPart] = [.head(head)]
+        if let body { parts.append(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
+        parts.append(.end(nil))
+        do {
+            try await outbound.write(contentsOf: parts)
+            return nil
+        } catch {
+            return error
+        }
     }
 
     /// Sends a request and returns the whole answer, whatever its status.
@@ -102,7 +110,7 @@ public struct ControlClient: Sendable {
         let socketPath = socketPath
         do {
             return try await connection.executeThenClose { inbound, outbound in
-                try await Self.write(Self.head(method, path, body: body, ifMatch: ifMatch), body: body, to: outbound)
+                let writeError = await Self.write(Self.head(method, path, body: body, ifMatch: ifMatch), body: body, to: outbound)
                 var status = 0
                 var etag: String?
                 var bytes = ByteBuffer()
@@ -120,6 +128,7 @@ public struct ControlClient: Sendable {
                         return Reply(status: status, body: Data(buffer: bytes), revision: etag)
                     }
                 }
+                if let writeError { throw writeError }
                 throw Failure.unreachable(socket: socketPath, reason: "the daemon closed the connection without an answer (or gave none within \(timeout.nanoseconds / 1_000_000_000) s)")
             }
         } catch let failure as Failure {
@@ -168,7 +177,7 @@ public struct ControlClient: Sendable {
                 var told = false  // the promise is completed once
                 do {
                     try await connection.executeThenClose { inbound, outbound in
-                        try await Self.write(head, body: nil, to: outbound)
+                        if let error = await Self.write(head, body: nil, to: outbound) { throw error }
                         var status = 0
                         var refusal = ByteBuffer()
                         var pending = ""
