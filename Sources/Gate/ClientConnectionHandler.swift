@@ -44,6 +44,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     private var readDeferred = false
     private var clientInputClosed = false
     private var headerTimer: Scheduled<Void>?
+    /// Decodes the header as it arrives at a cost linear in its length, however it is chunked.
+    private var headerDecoder = IncrementalProxyHeaderDecoder()
     /// Watches this connection for the listener's idle timeout once it is admitted.
     private var idleSweep: IdleSweep?
     private var lastActivity = NIODeadline.now()
@@ -105,6 +107,12 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             phase = .awaitingHeader
             headerTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .init(timeout)) { [self] in
                 guard case .awaitingHeader = phase else { return }
+                // A last look at what arrived: a malformed header the schedule had not decoded
+                // yet is refused as invalid, as decoding it whole would have.
+                if case .invalid(let error) = headerDecoder.settle(pending.readableBytesView) {
+                    reject(.proxyHeaderInvalid, client: peer.address, entry: connection.entry, detail: error.reason)
+                    return
+                }
                 reject(.proxyHeaderMissing, client: peer.address, entry: connection.entry)
             }
         default:
@@ -157,7 +165,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
     /// A flagged source's first bytes: a PROXY header, then possibly the client's own bytes.
     private func takeHeader(context: ChannelHandlerContext) {
-        switch ProxyHeaderDecoder.decode(pending.readableBytesView) {
+        switch headerDecoder.decode(pending.readableBytesView) {
         case .needMoreData:
             return
         case .invalid(let error):
@@ -327,7 +335,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
                 }
                 upstream.closeAfterPendingWrites(mode: .output)
             case .awaitingHeader:
-                finish(context: context)
+                if case .invalid(let error) = headerDecoder.settle(pending.readableBytesView) {
+                    reject(.proxyHeaderInvalid, client: peer.address, entry: connection?.entry, detail: error.reason)
+                } else {
+                    finish(context: context)
+                }
             case .connecting, .finished:
                 break
             }
