@@ -92,8 +92,12 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             entry: decision.matchedEntry, limits: state.limits,
             exemptFromPerSource: decision.matchedEntry?.kind == .whitelist,
             close: { channel.pipeline.fireUserInboundEventTriggered(GateShutdown()) })
-        guard case .admitted(let connection) = admission else {
-            reject(.connectionLimit, client: peer.address, entry: decision.matchedEntry)
+        let connection: LiveConnection
+        switch admission {
+        case .admitted(let admitted):
+            connection = admitted
+        case .overLimit(let limit):
+            reject(.connectionLimit, client: peer.address, entry: decision.matchedEntry, detail: limit.description, limit: limit)
             return
         }
         self.connection = connection
@@ -413,7 +417,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     // MARK: Refusal
 
     /// Refuses the connection: one protocol-correct line (none on TLS ports), then close.
-    private func reject(_ reason: RejectReason, client: IPAddress, entry: MatchedEntry?, detail: String? = nil) {
+    private func reject(_ reason: RejectReason, client: IPAddress, entry: MatchedEntry?, detail: String? = nil,
+                        limit: ConnectionLimit? = nil) {
         guard let context else { return }
         headerTimer?.cancel()
         detachUpstream()
@@ -428,7 +433,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
                                realClient: client == peer.address ? nil : client,
                                entryID: entry?.entry.id, reason: reason, detail: detail))
         guard let reply = RejectReply.bytes(for: reason, protocol: configuration.replyProtocol, client: client,
-                                            headerTimeout: configuration.proxyHeaderTimeout) else {
+                                            headerTimeout: configuration.proxyHeaderTimeout, limit: limit) else {
             context.close(promise: nil)
             return
         }
