@@ -66,13 +66,18 @@ struct GateRunner {
             logger.notice("stopping: no new connections; open ones have \(configuration.shutdownGrace.configText) to finish")
             break
         }
+        // The grace period is absolute and starts now. The gate's listeners close first, at
+        // once; the control API stops alongside the drain, by the same deadline, so that no
+        // control client (a stalled request, a live event stream) can delay either.
+        let deadline = ContinuousClock.now + configuration.shutdownGrace
+        let draining = Task { await gate.shutdown(grace: configuration.shutdownGrace) }
         forwarder.cancel()
         companion.cancel()
         if stopWhenDone { await companion.value }
         watcher.stop()
         store.stop()
-        await control.stop()
-        await gate.shutdown(grace: configuration.shutdownGrace)
+        await control.stop(deadline: deadline)
+        await draining.value
         logger.notice("stopped")
     }
 
