@@ -50,6 +50,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     private var idleSweep: IdleSweep?
     private var lastActivity = NIODeadline.now()
     private var upstreamHandler: UpstreamRelayHandler?
+    /// This client socket is counted in the gate's descriptor budget until it closes.
+    private var holdsDescriptor = false
 
     init(listener: ListenerContext) {
         self.listener = listener
@@ -69,6 +71,14 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         }
         self.peer = peer
         self.local = local
+        holdsDescriptor = true
+        if !state.descriptors.takeClient() {
+            // Near the descriptor limit: refuse now, truthfully, rather than let the process run out.
+            let budget = state.descriptors.sockets
+            reject(.connectionLimit, client: peer.address, entry: nil,
+                   detail: ConnectionLimit.descriptors(budget).description, limit: .descriptors(budget))
+            return
+        }
         let service = listener.configuration.service
         let policy = state.policy
         if state.isDraining {
@@ -227,6 +237,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         }
         let relay = UpstreamRelayHandler(client: self)
         upstreamHandler = relay
+        let descriptors = state.descriptors
+        descriptors.takeUpstream()
         let boundRelay = NIOLoopBound(relay, eventLoop: context.eventLoop)
         ClientBootstrap(group: context.eventLoop)
             .connectTimeout(.init(configuration.connectTimeout))
@@ -241,9 +253,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             .whenComplete { [self] result in
                 switch result {
                 case .success(let upstream):
+                    upstream.closeFuture.whenComplete { _ in descriptors.release() }
                     state.upstreams.record(listener.upstreamName, reachable: true)
                     upstreamConnected(upstream, header: header)
                 case .failure(let error):
+                    descriptors.release()
                     state.upstreams.record(listener.upstreamName, reachable: false)
                     guard case .connecting = phase else { return }
                     reject(.upstreamUnavailable, client: client.address, entry: connection?.entry,
@@ -366,6 +380,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if holdsDescriptor {
+            holdsDescriptor = false
+            state.descriptors.release()
+        }
         headerTimer?.cancel()
         idleSweep?.unwatch(self)
         idleSweep = nil
@@ -435,6 +453,12 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         guard let reply = RejectReply.bytes(for: reason, protocol: configuration.replyProtocol, client: client,
                                             headerTimeout: configuration.proxyHeaderTimeout, limit: limit) else {
             context.close(promise: nil)
+            return
+        }
+        if state.descriptors.isUnderPressure {
+            // Short of descriptors: say why and close as soon as it is written, holding nothing.
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: reply))).whenComplete { _ in channel.close(promise: nil) }
             return
         }
         // Say why, half-close, and give the client a moment to read it before the full close:

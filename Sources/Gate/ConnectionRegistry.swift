@@ -156,12 +156,16 @@ public enum ConnectionLimit: Sendable, Hashable, CustomStringConvertible {
     case global(Int)
     /// `max_per_source`: this source has this many open already.
     case perSource(Int)
+    /// The descriptor budget: the gate holds this many sockets, all the descriptor limit allows
+    /// after its reserve (see `DescriptorBudget`).
+    case descriptors(Int)
 
     /// For the log line's detail: which key, and its value.
     public var description: String {
         switch self {
         case .global(let maximum): "global limit max_connections=\(maximum) reached"
         case .perSource(let maximum): "per-source limit max_per_source=\(maximum) reached"
+        case .descriptors(let sockets): "descriptor limit reached: the gate holds \(sockets) sockets, all the descriptor limit allows after its reserve"
         }
     }
 }

@@ -33,7 +33,7 @@ public enum RejectReply {
             "mail service temporarily unavailable, please try again later"
         case .connectionLimit:
             switch limit {
-            case .global?: "the server is at its connection limit, try again later"
+            case .global?, .descriptors?: "the server is at its connection limit, try again later"
             case .perSource(let maximum)?: "too many connections from \(client) (at most \(maximum) at once), try again later"
             case nil: "connection limit reached, try again later"
             }

@@ -147,3 +147,79 @@ def test_sigterm_closes_the_listener_at_once_and_the_grace_deadline_holds_despit
         relayed.close()
     finally:
         proc.stop()
+
+
+def test_descriptor_exhaustion_under_a_flood_is_survived_and_every_refusal_is_truthful(
+        mailgate_bin, e2e_dir, greeter):
+    """The daemon runs with a descriptor limit of 300 and max_connections 1000 (which would need
+    2000): it must say so and lower max_connections, hold connections up to what the limit
+    carries, refuse the rest truthfully while a blacklisted flood eats descriptors too, never
+    fail upstream connects for lack of descriptors, and keep answering afterwards."""
+    access = '[[blacklist]]\nsource = "127.0.0.66"\ndescription = "flood"\n'
+    proc, port, control = start_daemon(mailgate_bin, e2e_dir / "descriptors", greeter.port, nofile=300,
+                                       max_connections=1000, max_per_source=100000, access=access)
+    held: list[socket.socket] = []
+    replies: list[bytes] = []
+    stop_flood = threading.Event()
+
+    def flood():
+        while not stop_flood.is_set():
+            try:
+                s = connect(port, source="127.0.0.66", timeout=2)
+                s.close()  # the gate holds its side for up to 2 s after refusing
+            except OSError:
+                time.sleep(0.01)
+
+    flooders = [threading.Thread(target=flood, daemon=True) for _ in range(4)]
+    try:
+        log = proc.log.wait_for(r"max_connections = 1000 needs 2000 descriptors .* the descriptor limit is 300", timeout=5)
+        assert log
+        for thread in flooders:
+            thread.start()
+        for index in range(400):
+            source = f"127.0.0.{10 + index % 40}"
+            try:
+                s = connect(port, source=source, timeout=3)
+            except OSError as error:
+                replies.append(f"connect failed: {error}".encode())
+                continue
+            try:
+                first = s.recv(200)
+            except OSError as error:
+                first = f"recv failed: {error}".encode()
+            if first.startswith(b"* OK greeter"):
+                held.append(s)
+            else:
+                replies.append(first)
+                s.close()
+        stop_flood.set()
+        for thread in flooders:
+            thread.join(5)
+
+        assert proc.alive(), f"the daemon died (status {proc.popen.returncode}):\n{proc.log.read()[-3000:]}"
+        assert 20 <= len(held) <= 80, f"{len(held)} connections held"
+        assert replies, "nobody was refused"
+        for reply in replies:
+            assert reply.startswith(b"* BYE [UNAVAILABLE] the server is at its connection limit"), reply
+        text = proc.log.read()
+        assert "Too many open files" not in text
+        assert "upstream-unavailable" not in text
+        assert "too many connections from" not in text
+
+        # Still serving: the control API answers, and once the held ones go a client gets through.
+        status = control_request(control, b"GET /v1/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert status.startswith(b"HTTP/1.1 200"), status[:200]
+        for s in held:
+            s.close()
+        held.clear()
+        peers.wait_until(lambda: b'"open":0' in control_request(
+            control, b"GET /v1/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 10, "connections to close")
+        again = connect(port, source="127.0.0.9")
+        assert again.recv(100).startswith(b"* OK greeter")
+        again.close()
+        assert proc.alive()
+    finally:
+        stop_flood.set()
+        for s in held:
+            s.close()
+        proc.stop()
