@@ -148,7 +148,8 @@ final class ControlConnectionTimers {
     }
 
     func endReceived() {
-        enter(.responding)
+        // Answered before its body was read (a refusal, say): nothing is under way any more.
+        enter(inFlight == 0 ? .idle : .responding)
     }
 
     func responseHeadSent() {

@@ -125,6 +125,20 @@ import Testing
         }
     }
 
+    /// Answered before its body arrived (no such endpoint), then the body comes: the connection
+    /// is idle from then on, and the idle timeout still applies.
+    @Test func aRequestAnsweredBeforeItsBodyStillLeavesTheConnectionToTheIdleTimeout() async throws {
+        let limits = ControlConnectionLimits(headerTimeout: .seconds(5), bodyTimeout: .seconds(5), idleTimeout: .seconds(1))
+        try await withControl(controlLimits: limits) { f in
+            let client = try RawSocketClient(path: f.socket)
+            client.send("POST /v1/nothing HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n")
+            #expect(await client.readUntil("\n}", timeout: .seconds(3)) || client.text.contains("not-found"))
+            client.send("hello")
+            #expect(await client.readUntilClosed(timeout: .seconds(4)), "still open: \(client.text)")
+            #expect(client.status == 404)
+        }
+    }
+
     @Test func connectionsOverTheCapAreAnswered503AndClosed() async throws {
         let limits = ControlConnectionLimits(maxConnections: 3)
         try await withControl(controlLimits: limits) { f in
