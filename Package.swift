@@ -39,9 +39,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "CoreMetrics", package: "swift-metrics"),
         ]),
+        // An RFC 8259 syntax check for request bodies (Foundation's parser is lenient). Pure.
+        .target(name: "StrictJSON"),
         // The control API: its JSON types, server and client.
         .target(name: "Control", dependencies: [
-            "AccessPolicy", "Gate", "NetAddress", "ProxyProtocol",
+            "AccessPolicy", "Gate", "NetAddress", "ProxyProtocol", "StrictJSON",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -91,6 +93,8 @@ let package = Package(
         // libFuzzer harness for the PROXY decoder; a stub unless built by scripts/fuzz.sh (-DFUZZING).
         .executableTarget(name: "ProxyDecoderFuzz", dependencies: ["ProxyProtocol", "NetAddress"],
                           path: "Fuzz/ProxyDecoderFuzz"),
+        // The same for the control API's strict JSON check, against Foundation's parser.
+        .executableTarget(name: "StrictJSONFuzz", dependencies: ["StrictJSON"], path: "Fuzz/StrictJSONFuzz"),
 
         .testTarget(name: "NetAddressTests", dependencies: ["NetAddress"]),
         .testTarget(name: "ProxyProtocolTests", dependencies: [
@@ -104,7 +108,7 @@ let package = Package(
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "Control", "AccessPolicy", "Gate", "NetAddress"],
                     exclude: ["Goldens"]),
         .testTarget(name: "ControlTests", dependencies: [
-            "Control", "Gate", "AccessPolicy", "NetAddress",
+            "Control", "Gate", "AccessPolicy", "NetAddress", "StrictJSON",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,4 +1,4 @@
-/// An RFC 8259 syntax check for request bodies, before Foundation sees them: Foundation's
+/// An RFC 8259 syntax check for the control API's request bodies, before Foundation sees them: Foundation's
 /// `JSONSerialization` is lenient (a trailing comma, `NaN`, comments, a leading `+` or
 /// duplicate keys get through), and what it lets through would be written to the access file.
 /// Pure; no allocation beyond the key sets of the objects being checked.
@@ -14,6 +14,11 @@ public enum StrictJSON {
         public let offset: Int
         public let message: String
         public var description: String { "\(message) at byte \(offset)" }
+
+        public init(offset: Int, message: String) {
+            self.offset = offset
+            self.message = message
+        }
     }
 
     /// Throws the first problem found; returns when `bytes` is exactly one JSON value
@@ -121,6 +126,17 @@ public enum StrictJSON {
 
         /// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
         mutating func number() throws(Problem) {
+            let start = index
+            try numberSyntax()
+            // RFC 8259 leaves the range to implementations; a number no Double can hold is refused
+            // here, as the decoder behind this check would refuse it anyway.
+            let text = String(decoding: bytes[start..<index], as: UTF8.self)
+            if let value = Double(text), !value.isFinite {
+                throw Problem(offset: start, message: "a number out of range")
+            }
+        }
+
+        mutating func numberSyntax() throws(Problem) {
             func isDigit(_ byte: UInt8?) -> Bool { byte.map { $0 >= 0x30 && $0 <= 0x39 } ?? false }
             if current == UInt8(ascii: "-") { index += 1 }
             guard isDigit(current) else { throw problem("a number needs a digit here") }
