@@ -515,6 +515,73 @@ async def check_descriptors(binary: str, base: Path, upstream_port: int, clients
         d.stop()
 
 
+async def check_descriptors_at_the_real_limit(binary: str, base: Path, upstream_port: int) -> str:
+    """The crash this suite was written for: max_connections 20000 (two descriptors each) at
+    this machine's own descriptor limit, relayed connections held until the gate refuses,
+    and a spoofed-header flood on top. The gate must lower max_connections, hold what the
+    limit carries, refuse the rest truthfully, and never run out or crash."""
+    import resource
+    limit = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    d = start_daemon(binary, base, "real-limit", upstream_port, max_connections=20000, max_per_source=100000)
+    held = []
+    try:
+        match = re.search(r"using max_connections = (\d+)", d.log_text())
+        fitted = int(match.group(1)) if match else 20000
+        stop = asyncio.Event()
+        spoofed = {"refused": 0, "other": 0}
+
+        async def spoof(index: int):
+            source = f"127.0.13.{1 + index}"
+            while not stop.is_set():
+                try:
+                    reader, writer = await open_client(d.port, source, 2)
+                    writer.write(b"PROXY TCP4 203.0.113.9 127.0.0.1 5555 143\r\n")
+                    data = await asyncio.wait_for(reader.read(), 5)
+                    writer.close()
+                except (OSError, asyncio.TimeoutError):
+                    data = b""
+                key = "refused" if (b"not configured as a trusted proxy" in data
+                                    or b"the server is at its connection limit" in data) else "other"
+                spoofed[key] += 1
+        flooders = [asyncio.create_task(spoof(i)) for i in range(16)]
+        refusals: dict[bytes, int] = {}
+        refused = 0
+        index = 0
+        started = time.monotonic()
+        while refused < 500 and index < fitted + 2000:
+            batch = await asyncio.gather(*(greeted(d.port, f"127.0.12.{1 + (index + n) % 250}", timeout=10)
+                                           for n in range(100)))
+            index += 100
+            for session, line in batch:
+                if session:
+                    held.append(session)
+                else:
+                    refused += 1
+                    refusals[line[:60]] = refusals.get(line[:60], 0) + 1
+        peak = open_fds(d.proc.pid)
+        stop.set()
+        await asyncio.gather(*flooders, return_exceptions=True)
+        took = time.monotonic() - started
+        require(d.alive(), f"the daemon died: {d.log_text()[-1500:]}")
+        truthful = sum(v for k, v in refusals.items() if k.startswith(b"* BYE [UNAVAILABLE] the server is at its connection limit"))
+        require(truthful == refused, f"untruthful refusals: {refusals}")
+        require(spoofed["other"] == 0, f"{spoofed['other']} spoofed connections got another answer")
+        log = d.log_text()
+        require("Too many open files" not in log, "the gate ran out of descriptors")
+        rss = rss_kib(d.proc.pid) / 1024
+        echoes = await asyncio.gather(*(echo(s) for s in held[:200]))
+        require(all(echoes), "held sessions stopped relaying")
+        count = len(held)
+        close_all(held)
+        held = []
+        return (f"limit {limit}: max_connections lowered to {fitted}; {count} relayed connections "
+                f"held, {refused} more refused as 'the server is at its connection limit', {spoofed['refused']} spoofed "
+                f"headers refused meanwhile ({took:.0f} s); peak {peak} descriptors, RSS {rss:.0f} MiB; no EMFILE, no crash")
+    finally:
+        close_all(held)
+        d.stop()
+
+
 async def check_sigterm_with_stalled_control(d: Daemon) -> str:
     """SIGTERM while a control client has sent a header and 1 byte of its body: listeners
     close at once, and the daemon is gone by the grace deadline (3 s) plus the final close."""
@@ -605,6 +672,8 @@ async def run(binary: str, mode: str, keep: bool) -> int:
         await step("slow reader, both ways", check_slow_reader(daemon, size["slow_mb"]))
         await step("per-source and global limits", check_limits(binary, base, upstream_port))
         await step("descriptor exhaustion", check_descriptors(binary, base, upstream_port, size["descriptor_clients"]))
+        if mode == "long":
+            await step("descriptors at the real limit", check_descriptors_at_the_real_limit(binary, base, upstream_port))
         if not daemon.alive():
             failed += 1
             print(f"  FAIL  the main daemon died: {daemon.log_text()[-1500:]}")
