@@ -529,6 +529,7 @@ async def check_descriptors_at_the_real_limit(binary: str, base: Path, upstream_
         fitted = int(match.group(1)) if match else 20000
         stop = asyncio.Event()
         spoofed = {"refused": 0, "other": 0}
+        others: list[bytes] = []
 
         async def spoof(index: int):
             source = f"127.0.13.{1 + index}"
@@ -538,11 +539,13 @@ async def check_descriptors_at_the_real_limit(binary: str, base: Path, upstream_
                     writer.write(b"PROXY TCP4 203.0.113.9 127.0.0.1 5555 143\r\n")
                     data = await asyncio.wait_for(reader.read(), 5)
                     writer.close()
-                except (OSError, asyncio.TimeoutError):
-                    data = b""
+                except (OSError, asyncio.TimeoutError) as error:
+                    data = repr(error).encode()
                 key = "refused" if (b"not configured as a trusted proxy" in data
                                     or b"the server is at its connection limit" in data) else "other"
                 spoofed[key] += 1
+                if key == "other":
+                    others.append(data[:80])
         flooders = [asyncio.create_task(spoof(i)) for i in range(16)]
         refusals: dict[bytes, int] = {}
         refused = 0
@@ -565,7 +568,7 @@ async def check_descriptors_at_the_real_limit(binary: str, base: Path, upstream_
         require(d.alive(), f"the daemon died: {d.log_text()[-1500:]}")
         truthful = sum(v for k, v in refusals.items() if k.startswith(b"* BYE [UNAVAILABLE] the server is at its connection limit"))
         require(truthful == refused, f"untruthful refusals: {refusals}")
-        require(spoofed["other"] == 0, f"{spoofed['other']} spoofed connections got another answer")
+        require(spoofed["other"] == 0, f"{spoofed['other']} spoofed connections got another answer: {others[:3]}")
         log = d.log_text()
         require("Too many open files" not in log, "the gate ran out of descriptors")
         rss = rss_kib(d.proc.pid) / 1024

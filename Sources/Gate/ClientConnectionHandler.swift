@@ -455,18 +455,25 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             context.close(promise: nil)
             return
         }
-        if state.descriptors.isUnderPressure {
-            // Short of descriptors: say why and close as soon as it is written, holding nothing.
-            let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: reply))).whenComplete { _ in channel.close(promise: nil) }
-            return
-        }
         // Say why, half-close, and give the client a moment to read it before the full close:
         // closing at once with unread input would send a reset that can destroy the reply.
+        // Short of descriptors the moment is brief, and a flood of refusals does not get it
+        // at all past a cap: the descriptors they hold come out of the reserve.
+        let descriptors = state.descriptors
+        var linger = TimeAmount.seconds(2)
+        if descriptors.isUnderPressure {
+            guard descriptors.startBriefLinger() else {
+                let channel = context.channel
+                context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: reply))).whenComplete { _ in channel.close(promise: nil) }
+                return
+            }
+            linger = .milliseconds(200)
+            context.channel.closeFuture.whenComplete { _ in descriptors.endBriefLinger() }
+        }
         context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: reply)), promise: nil)
         context.channel.closeAfterPendingWrites(mode: .output)
         let channel = context.channel  // strongly, for two seconds at most (see channelActive)
-        context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(2)) {
+        context.eventLoop.assumeIsolated().scheduleTask(in: linger) {
             channel.close(promise: nil)
         }
     }

@@ -20,10 +20,29 @@ public final class DescriptorBudget: Sendable {
     /// Client and upstream sockets held now.
     public var inUse: Int { open.load(ordering: .relaxed) }
 
-    /// Three quarters of the budget in use: refused connections are then closed as soon as
-    /// their reply is written, instead of lingering for the client to read it (a flood of
-    /// refused connections must not eat the descriptors that served clients need).
+    /// Three quarters of the budget in use: refused connections then linger only briefly for
+    /// the client to read why (a flood of refused connections must not eat the descriptors
+    /// that served clients need), and only `maximumBriefLingers` at once.
     public var isUnderPressure: Bool { sockets != .max && inUse * 4 >= sockets * 3 }
+
+    /// Refused connections lingering at once under pressure: a quarter of the reserve's
+    /// control-connection share, so they can never exhaust it.
+    public static let maximumBriefLingers = 32
+    private let lingering = Atomic<Int>(0)
+
+    /// Takes one of the brief lingers if there is one left.
+    func startBriefLinger() -> Bool {
+        let now = lingering.add(1, ordering: .relaxed).newValue
+        if now > Self.maximumBriefLingers {
+            lingering.subtract(1, ordering: .relaxed)
+            return false
+        }
+        return true
+    }
+
+    func endBriefLinger() {
+        lingering.subtract(1, ordering: .relaxed)
+    }
 
     /// Counts an accepted client socket (always: it is open whatever happens next) and says
     /// whether it may go on, with room for its upstream connection too.
