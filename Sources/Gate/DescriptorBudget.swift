@@ -25,8 +25,8 @@ public final class DescriptorBudget: Sendable {
     /// that served clients need), and only `maximumBriefLingers` at once.
     public var isUnderPressure: Bool { sockets != .max && inUse * 4 >= sockets * 3 }
 
-    /// Refused connections lingering at once under pressure: a quarter of the reserve's
-    /// control-connection share, so they can never exhaust it.
+    /// Refused connections lingering at once under pressure: well inside the reserve (they
+    /// are counted in `inUse`, and may take it past `sockets` for their 200 ms).
     public static let maximumBriefLingers = 32
     private let lingering = Atomic<Int>(0)
 
