@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.0"),
     ],
     targets: [
         // IP addresses and endpoints: parsing, formatting, normalisation. Pure.
@@ -37,10 +38,14 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "CoreMetrics", package: "swift-metrics"),
         ]),
+        // An RFC 8259 syntax check for request bodies (Foundation's parser is lenient). Pure.
+        .target(name: "StrictJSON"),
         // The control API: its JSON types, server and client (HTTP/1.1 on NIO's codec, no TLS library).
         .target(name: "Control", dependencies: [
-            "AccessPolicy", "Gate", "NetAddress", "ProxyProtocol",
+            "AccessPolicy", "Gate", "NetAddress", "ProxyProtocol", "StrictJSON",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             .product(name: "CoreMetrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -83,6 +88,12 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ], path: "Benchmarks/BareRelay"),
 
+        // libFuzzer harness for the PROXY decoder; a stub unless built by scripts/fuzz.sh (-DFUZZING).
+        .executableTarget(name: "ProxyDecoderFuzz", dependencies: ["ProxyProtocol", "NetAddress"],
+                          path: "Fuzz/ProxyDecoderFuzz"),
+        // The same for the control API's strict JSON check, against Foundation's parser.
+        .executableTarget(name: "StrictJSONFuzz", dependencies: ["StrictJSON"], path: "Fuzz/StrictJSONFuzz"),
+
         .testTarget(name: "NetAddressTests", dependencies: ["NetAddress"]),
         .testTarget(name: "ProxyProtocolTests", dependencies: [
             "ProxyProtocol", "NetAddress",
@@ -95,7 +106,7 @@ let package = Package(
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "Control", "AccessPolicy", "Gate", "NetAddress"],
                     exclude: ["Goldens"]),
         .testTarget(name: "ControlTests", dependencies: [
-            "Control", "Gate", "AccessPolicy", "NetAddress",
+            "Control", "Gate", "AccessPolicy", "NetAddress", "StrictJSON",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Prometheus", package: "swift-prometheus"),

@@ -12,3 +12,7 @@ swift test --skip-build
 export MAILGATE_BIN="${MAILGATE_BIN:-$(swift build --show-bin-path)/mailgate}"
 export MAILGATE_E2E_REQUIRE_GATE=1
 /usr/bin/python3 -m pytest -q -p no:cacheprovider Tests/EndToEnd
+
+# The quick soak and fault suite (about a minute), then a bounded fuzz pass of the PROXY decoder.
+scripts/soak.sh
+scripts/fuzz.sh --seconds "${MAILGATE_FUZZ_SECONDS:-60}"

@@ -96,6 +96,12 @@ extension AccessLists {
 
     private static func validServices(_ names: [String], _ known: Set<String>) throws(AccessEditError) -> ServiceSet {
         if names.isEmpty { throw AccessEditError(code: .invalid, message: "services: give at least one service, or \"all\"") }
+        if names.contains("all") && names.count > 1 {
+            throw AccessEditError(code: .invalid, message: "services: \"all\" stands alone; give [\"all\"] or a list of services")
+        }
+        if Set(names).count != names.count {
+            throw AccessEditError(code: .invalid, message: "services: a service is named twice")
+        }
         for name in names where name != "all" && !known.contains(name) {
             let list = known.sorted().joined(separator: ", ")
             throw AccessEditError(code: .invalid, message: "services: unknown service \"\(name)\" (listeners define: \(list), or use \"all\")")

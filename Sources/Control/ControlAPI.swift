@@ -3,7 +3,9 @@ import Foundation
 import Gate
 import Hummingbird
 import NIOCore
+import NIOHTTP1
 import Prometheus
+import StrictJSON
 
 /// The endpoints of the control API (DESIGN §6a) over the gate's state and the access store.
 /// `routes` lists every registered method and path, in OpenAPI form, for the document check.
@@ -94,9 +96,17 @@ public final class ControlAPI: Sendable {
             buffer = try await request.body.collect(upTo: ControlContext.maxBodySize)
         } catch is NIOTooManyBytesError {
             throw APIError(status: 413, code: "body-too-large", message: "the request body is larger than \(ControlContext.maxBodySize / 1024) KiB")
+        } catch let error as HTTPParserError {
+            throw APIError.malformedRequest(error)
         }
         let data = Data(buffer: buffer)
         guard !data.isEmpty else { throw APIError.badRequest("empty-body", "send a JSON object as the request body") }
+        // Strict RFC 8259 first: Foundation would take a trailing comma, comments or NaN.
+        do throws(StrictJSON.Problem) {
+            try StrictJSON.validate(Array(buffer.readableBytesView))
+        } catch {
+            throw APIError.badRequest("malformed-json", "the request body is not valid JSON: \(error)")
+        }
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: data) } catch {
             throw APIError.badRequest("malformed-json", "the request body is not valid JSON")
@@ -162,6 +172,10 @@ struct APIErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             return ControlAPI.json(error.body, status: .init(code: error.status))
+        } catch let error as HTTPParserError {
+            // A body that breaks HTTP framing (a bad chunk size): the client's fault, not ours.
+            let apiError = APIError.malformedRequest(error)
+            return ControlAPI.json(apiError.body, status: .init(code: apiError.status))
         } catch let error as HTTPResponseError {
             let status = error.status
             let code = status.code == 404 ? "not-found" : status.code == 405 ? "method-not-allowed" : status.code == 413 ? "body-too-large" : "http-\(status.code)"

@@ -23,12 +23,19 @@ public final class ControlServer: Sendable {
     private let socketGuard: SocketGuard
     private let logger: Logger
     private let running = Mutex<(group: ServiceGroup?, task: Task<Void, Never>?)>((nil, nil))
+    /// Timeouts and the cap on connections to the socket.
+    public let limits: ControlConnectionLimits
+    private let connections = ControlConnections()
 
-    public init(api: ControlAPI, logger: Logger) {
+    public init(api: ControlAPI, logger: Logger, limits: ControlConnectionLimits = ControlConnectionLimits()) {
         self.api = api
         self.logger = logger
+        self.limits = limits
         self.socketGuard = SocketGuard(socketPath: api.configuration.control.socket)
     }
+
+    /// Control connections open now.
+    public var openConnections: Int { connections.count }
 
     public var socketPath: String { api.configuration.control.socket }
 
@@ -51,7 +58,8 @@ public final class ControlServer: Sendable {
         var serverLogger = logger
         serverLogger.logLevel = max(logger.logLevel, .notice)
         let (ready, readySignal) = AsyncStream<String?>.makeStream()
-        let app = Application(router: router, configuration: .init(address: .unixDomainSocket(path: control.socket)),
+        let app = Application(router: router, server: .control(limits: limits, connections: connections),
+                              configuration: .init(address: .unixDomainSocket(path: control.socket)),
                               onServerRunning: { _ in readySignal.yield(nil) }, logger: serverLogger)
         let group = ServiceGroup(configuration: .init(services: [app], logger: serverLogger))
         // 0660: the umask is process-wide, so it is set only around the bind, one server at a time.
@@ -81,15 +89,35 @@ public final class ControlServer: Sendable {
         logger.notice("control API on \(control.socket)")
     }
 
-    /// Ends live streams, stops the server and removes the socket.
-    public func stop() async {
+    /// Ends live streams, stops accepting and removes the socket. Requests under way may
+    /// finish until `deadline`; connections still open then are closed, so that a stalled
+    /// client (a header and one byte of its body, say) never holds a shutdown hostage.
+    public func stop(deadline: ContinuousClock.Instant = .now + .seconds(5)) async {
         let (group, task) = running.withLock { running in
             defer { running = (nil, nil) }
             return running
         }
         api.streams.finishAll()
         await group?.triggerGracefulShutdown()
-        await task?.value
+        if let task {
+            let connections = connections
+            let logger = logger
+            await withTaskGroup(of: Bool.self) { waiters in
+                waiters.addTask { await task.value; return true }
+                waiters.addTask { (try? await Task.sleep(until: deadline, clock: .continuous)) != nil ? false : true }
+                guard await waiters.next() == false else {
+                    waiters.cancelAll()
+                    return
+                }
+                let left = connections.count
+                if left > 0 { logger.notice("closing \(left) control connection(s) still open at the shutdown deadline") }
+                connections.closeAll()
+                // Closing them ends the server; should it not, stop waiting after a moment all the same.
+                waiters.addTask { (try? await Task.sleep(for: .seconds(2))) != nil ? false : true }
+                _ = await waiters.next()
+                waiters.cancelAll()
+            }
+        }
         socketGuard.release()
     }
 }

@@ -44,10 +44,14 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     private var readDeferred = false
     private var clientInputClosed = false
     private var headerTimer: Scheduled<Void>?
+    /// Decodes the header as it arrives at a cost linear in its length, however it is chunked.
+    private var headerDecoder = IncrementalProxyHeaderDecoder()
     /// Watches this connection for the listener's idle timeout once it is admitted.
     private var idleSweep: IdleSweep?
     private var lastActivity = NIODeadline.now()
     private var upstreamHandler: UpstreamRelayHandler?
+    /// This client socket is counted in the gate's descriptor budget until it closes.
+    private var holdsDescriptor = false
 
     init(listener: ListenerContext) {
         self.listener = listener
@@ -67,6 +71,14 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         }
         self.peer = peer
         self.local = local
+        holdsDescriptor = true
+        if !state.descriptors.takeClient() {
+            // Near the descriptor limit: refuse now, truthfully, rather than let the process run out.
+            let budget = state.descriptors.sockets
+            reject(.connectionLimit, client: peer.address, entry: nil,
+                   detail: ConnectionLimit.descriptors(budget).description, limit: .descriptors(budget))
+            return
+        }
         let service = listener.configuration.service
         let policy = state.policy
         if state.isDraining {
@@ -90,8 +102,12 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             entry: decision.matchedEntry, limits: state.limits,
             exemptFromPerSource: decision.matchedEntry?.kind == .whitelist,
             close: { channel.pipeline.fireUserInboundEventTriggered(GateShutdown()) })
-        guard case .admitted(let connection) = admission else {
-            reject(.connectionLimit, client: peer.address, entry: decision.matchedEntry)
+        let connection: LiveConnection
+        switch admission {
+        case .admitted(let admitted):
+            connection = admitted
+        case .overLimit(let limit):
+            reject(.connectionLimit, client: peer.address, entry: decision.matchedEntry, detail: limit.description, limit: limit)
             return
         }
         self.connection = connection
@@ -105,6 +121,12 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             phase = .awaitingHeader
             headerTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .init(timeout)) { [self] in
                 guard case .awaitingHeader = phase else { return }
+                // A last look at what arrived: a malformed header the schedule had not decoded
+                // yet is refused as invalid, as decoding it whole would have.
+                if case .invalid(let error) = headerDecoder.settle(pending.readableBytesView) {
+                    reject(.proxyHeaderInvalid, client: peer.address, entry: connection.entry, detail: error.reason)
+                    return
+                }
                 reject(.proxyHeaderMissing, client: peer.address, entry: connection.entry)
             }
         default:
@@ -157,7 +179,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
     /// A flagged source's first bytes: a PROXY header, then possibly the client's own bytes.
     private func takeHeader(context: ChannelHandlerContext) {
-        switch ProxyHeaderDecoder.decode(pending.readableBytesView) {
+        switch headerDecoder.decode(pending.readableBytesView) {
         case .needMoreData:
             return
         case .invalid(let error):
@@ -215,6 +237,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         }
         let relay = UpstreamRelayHandler(client: self)
         upstreamHandler = relay
+        let descriptors = state.descriptors
+        descriptors.takeUpstream()
         let boundRelay = NIOLoopBound(relay, eventLoop: context.eventLoop)
         ClientBootstrap(group: context.eventLoop)
             .connectTimeout(.init(configuration.connectTimeout))
@@ -229,9 +253,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             .whenComplete { [self] result in
                 switch result {
                 case .success(let upstream):
+                    upstream.closeFuture.whenComplete { _ in descriptors.release() }
                     state.upstreams.record(listener.upstreamName, reachable: true)
                     upstreamConnected(upstream, header: header)
                 case .failure(let error):
+                    descriptors.release()
                     state.upstreams.record(listener.upstreamName, reachable: false)
                     guard case .connecting = phase else { return }
                     reject(.upstreamUnavailable, client: client.address, entry: connection?.entry,
@@ -327,7 +353,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
                 }
                 upstream.closeAfterPendingWrites(mode: .output)
             case .awaitingHeader:
-                finish(context: context)
+                if case .invalid(let error) = headerDecoder.settle(pending.readableBytesView) {
+                    reject(.proxyHeaderInvalid, client: peer.address, entry: connection?.entry, detail: error.reason)
+                } else {
+                    finish(context: context)
+                }
             case .connecting, .finished:
                 break
             }
@@ -350,6 +380,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if holdsDescriptor {
+            holdsDescriptor = false
+            state.descriptors.release()
+        }
         headerTimer?.cancel()
         idleSweep?.unwatch(self)
         idleSweep = nil
@@ -401,7 +435,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     // MARK: Refusal
 
     /// Refuses the connection: one protocol-correct line (none on TLS ports), then close.
-    private func reject(_ reason: RejectReason, client: IPAddress, entry: MatchedEntry?, detail: String? = nil) {
+    private func reject(_ reason: RejectReason, client: IPAddress, entry: MatchedEntry?, detail: String? = nil,
+                        limit: ConnectionLimit? = nil) {
         guard let context else { return }
         headerTimer?.cancel()
         detachUpstream()
@@ -416,16 +451,29 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
                                realClient: client == peer.address ? nil : client,
                                entryID: entry?.entry.id, reason: reason, detail: detail))
         guard let reply = RejectReply.bytes(for: reason, protocol: configuration.replyProtocol, client: client,
-                                            headerTimeout: configuration.proxyHeaderTimeout) else {
+                                            headerTimeout: configuration.proxyHeaderTimeout, limit: limit) else {
             context.close(promise: nil)
             return
         }
         // Say why, half-close, and give the client a moment to read it before the full close:
         // closing at once with unread input would send a reset that can destroy the reply.
+        // Short of descriptors the moment is brief, and a flood of refusals does not get it
+        // at all past a cap: the descriptors they hold come out of the reserve.
+        let descriptors = state.descriptors
+        var linger = TimeAmount.seconds(2)
+        if descriptors.isUnderPressure {
+            guard descriptors.startBriefLinger() else {
+                let channel = context.channel
+                context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: reply))).whenComplete { _ in channel.close(promise: nil) }
+                return
+            }
+            linger = .milliseconds(200)
+            context.channel.closeFuture.whenComplete { _ in descriptors.endBriefLinger() }
+        }
         context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: reply)), promise: nil)
         context.channel.closeAfterPendingWrites(mode: .output)
         let channel = context.channel  // strongly, for two seconds at most (see channelActive)
-        context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(2)) {
+        context.eventLoop.assumeIsolated().scheduleTask(in: linger) {
             channel.close(promise: nil)
         }
     }

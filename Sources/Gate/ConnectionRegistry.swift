@@ -103,7 +103,8 @@ public final class ConnectionRegistry: Sendable {
 
     public enum Admission: Sendable {
         case admitted(LiveConnection)
-        case overLimit
+        /// Refused, and which limit said so.
+        case overLimit(ConnectionLimit)
     }
 
     /// Registers a new connection unless a limit is reached. `exemptFromPerSource` is
@@ -113,8 +114,10 @@ public final class ConnectionRegistry: Sendable {
                close: @escaping @Sendable () -> Void) -> Admission {
         state.withLock { state in
             let source = peer.address
-            if state.connections.count >= limits.maxConnections { return .overLimit }
-            if !exemptFromPerSource && state.perSource[source, default: 0] >= limits.maxPerSource { return .overLimit }
+            if state.connections.count >= limits.maxConnections { return .overLimit(.global(limits.maxConnections)) }
+            if !exemptFromPerSource && state.perSource[source, default: 0] >= limits.maxPerSource {
+                return .overLimit(.perSource(limits.maxPerSource))
+            }
             state.nextID += 1
             let connection = LiveConnection(id: ConnectionID(state.nextID), service: service, listener: listener,
                                             peer: peer, state: initial, entry: entry, close: close)
@@ -144,5 +147,25 @@ public final class ConnectionRegistry: Sendable {
     public func snapshot() -> [ConnectionSnapshot] {
         let live = state.withLock { Array($0.connections.values) }
         return live.map(\.snapshot).sorted { $0.id < $1.id }
+    }
+}
+
+/// The limit of `[limits]` that refused a connection: the gate's own total, or the source's share.
+public enum ConnectionLimit: Sendable, Hashable, CustomStringConvertible {
+    /// `max_connections`: the gate holds this many open connections in all.
+    case global(Int)
+    /// `max_per_source`: this source has this many open already.
+    case perSource(Int)
+    /// The descriptor budget: the gate holds this many sockets, all the descriptor limit allows
+    /// after its reserve (see `DescriptorBudget`).
+    case descriptors(Int)
+
+    /// For the log line's detail: which key, and its value.
+    public var description: String {
+        switch self {
+        case .global(let maximum): "global limit max_connections=\(maximum) reached"
+        case .perSource(let maximum): "per-source limit max_per_source=\(maximum) reached"
+        case .descriptors(let sockets): "descriptor limit reached: the gate holds \(sockets) sockets, all the descriptor limit allows after its reserve"
+        }
     }
 }

@@ -24,9 +24,11 @@ public final class Gate: Sendable {
     }
 
     public init(configuration: GateConfiguration, policy: AccessPolicy, logger: Logger,
-                group: MultiThreadedEventLoopGroup? = nil, metrics: GateMetrics = GateMetrics()) {
+                group: MultiThreadedEventLoopGroup? = nil, metrics: GateMetrics = GateMetrics(),
+                descriptors: DescriptorBudget = DescriptorBudget()) {
         self.configuration = configuration
-        self.state = GateState(policy: policy, limits: configuration.limits, logger: logger, metrics: metrics)
+        self.state = GateState(policy: policy, limits: configuration.limits, logger: logger, metrics: metrics,
+                               descriptors: descriptors)
         self.ownsGroup = group == nil
         self.group = group ?? MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         self.idleSweeps = IdleSweeps(loops: Array(self.group.makeIterator()),
@@ -60,8 +62,17 @@ public final class Gate: Sendable {
     private func bind(_ listener: ListenerConfiguration, _ endpoint: SocketEndpoint) async throws -> Channel {
         let context = ListenerContext(configuration: listener, endpoint: endpoint.description, state: state,
                                       idleSweeps: idleSweeps)
+        let logger = state.logger
         var bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    // Out of descriptors at accept (EMFILE/ENFILE): wait a moment before accepting
+                    // again instead of spinning on the error; say so, at most once a second.
+                    try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler(backoffProvider: { _ in .milliseconds(100) }))
+                    try channel.pipeline.syncOperations.addHandler(AcceptErrorLogger(logger: logger, endpoint: endpoint.description))
+                }
+            }
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -107,5 +118,32 @@ public final class Gate: Sendable {
             return channels
         }
         for channel in open { try? await channel.close() }
+    }
+}
+
+/// Logs accept errors on a listener (running out of descriptors, mostly), at most once a second.
+final class AcceptErrorLogger: ChannelInboundHandler {
+    typealias InboundIn = Any
+
+    private let logger: Logger
+    private let endpoint: String
+    private var lastLogged: NIODeadline?
+    private var suppressed = 0
+
+    init(logger: Logger, endpoint: String) {
+        self.logger = logger
+        self.endpoint = endpoint
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        let now = NIODeadline.now()
+        if let lastLogged, now - lastLogged < .seconds(1) {
+            suppressed += 1
+            return
+        }
+        let more = suppressed > 0 ? " (and \(suppressed) more since the last report)" : ""
+        logger.error("cannot accept on \(endpoint): \(error)\(more); accepting again shortly")
+        lastLogged = now
+        suppressed = 0
     }
 }

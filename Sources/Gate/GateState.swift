@@ -17,14 +17,17 @@ public final class GateState: Sendable {
     public let lastHeaders = Mutex<[String: Date]>([:])
     public let metrics: GateMetrics
     public let logger: Logger
+    /// The sockets the gate may hold, below the process's descriptor limit.
+    public let descriptors: DescriptorBudget
     private let current: Mutex<(policy: AccessPolicy, limits: ConnectionLimits)>
     private let draining = Atomic<Bool>(false)
     private let accepted = Atomic<UInt64>(0)
     private let rejected = Atomic<UInt64>(0)
 
     public init(policy: AccessPolicy, limits: ConnectionLimits, logger: Logger, journalCapacity: Int = 10_000,
-                metrics: GateMetrics = GateMetrics()) {
+                metrics: GateMetrics = GateMetrics(), descriptors: DescriptorBudget = DescriptorBudget()) {
         self.current = Mutex((policy, limits))
+        self.descriptors = descriptors
         self.metrics = metrics
         self.logger = logger
         self.journal = EventJournal(capacity: journalCapacity)

@@ -8,6 +8,11 @@ public enum ProxyHeaderDecoder {
     /// hostile length from making us buffer.
     public static let maximumV2Length = 4096
 
+    /// How many bytes a decode looks at: a v1 line is done (or refused) within 107.
+    static func window(startingWith first: UInt8?) -> Int {
+        first == ProxySignature.v1[0] ? maximumV1Length : maximumV2Length
+    }
+
     /// Answers `.invalid` as soon as the bytes can no longer become a valid header
     /// ("PROXZ", "PROXY TCP5", a v2 version nibble of 1) rather than waiting for more.
     public static func decode<Bytes: RandomAccessCollection>(_ bytes: Bytes) -> ProxyHeaderDecoding
@@ -16,8 +21,8 @@ public enum ProxyHeaderDecoder {
         // and nothing past the longest acceptable header is ever needed.
         // Contiguous storage (arrays, NIO's ByteBufferView) is copied in one go: this generic
         // entry point is not specialised across modules, and a per-byte copy dominated.
-        let window = bytes.withContiguousStorageIfAvailable { Array($0.prefix(maximumV2Length)) }
-            ?? Array(bytes.prefix(maximumV2Length))
+        let limit = window(startingWith: bytes.first)
+        let window = bytes.withContiguousStorageIfAvailable { Array($0.prefix(limit)) } ?? Array(bytes.prefix(limit))
         guard let first = window.first else { return .needMoreData }
         do throws(ProxyHeaderError) {
             let result: (header: ProxyHeader, consumed: Int)?

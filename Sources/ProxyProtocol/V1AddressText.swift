@@ -24,6 +24,11 @@ enum V1AddressText {
         // "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255" is the longest valid form.
         guard text.count <= 45 else { return notIPv6 }
         guard text.allSatisfy({ ASCII.isHexDigit($0) || $0 == ASCII.colon || $0 == ASCII.dot }) else { return notIPv6 }
+        // A leading colon must start "::". Checked on the whole text, not on the part before a
+        // dotted tail: ":2." must be refused as ":2" is, whatever the chunking.
+        if text.count >= 2 && text.first == ASCII.colon && text[text.startIndex + 1] != ASCII.colon {
+            return notIPv6
+        }
         var hexPart = text
         if let firstDot = text.firstIndex(of: ASCII.dot) {
             // A dotted IPv4 tail comes last and after a colon.
@@ -34,9 +39,6 @@ enum V1AddressText {
         }
         let gaps = hexPart.indices.dropLast().filter { hexPart[$0] == ASCII.colon && hexPart[$0 + 1] == ASCII.colon }
         guard gaps.count <= 1 else { return notIPv6 }
-        if hexPart.count >= 2 && hexPart.first == ASCII.colon && hexPart[hexPart.startIndex + 1] != ASCII.colon {
-            return notIPv6
-        }
         for group in hexPart.split(separator: ASCII.colon) where group.count > 4 || !group.allSatisfy(ASCII.isHexDigit) {
             return notIPv6
         }

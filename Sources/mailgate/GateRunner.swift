@@ -21,8 +21,10 @@ struct GateRunner {
         let signals = SignalStream.make([SIGHUP, SIGTERM, SIGINT])
         let services = configuration.serviceNames
         let prometheus = PrometheusCollectorRegistry()
+        let controlLimits = ControlConnectionLimits()
+        let (configuration, descriptors) = try Self.fitToDescriptorLimit(configuration, controlLimits: controlLimits, logger: logger)
         let gate = Gate(configuration: configuration, policy: AccessPolicy(lists: lists, services: services), logger: logger,
-                        metrics: .prometheus(prometheus))
+                        metrics: .prometheus(prometheus), descriptors: descriptors)
         let store: AccessStore
         do {
             store = try AccessStore(configuration: configuration, gate: gate.state, audit: AuditLog(path: configuration.auditLogPath))
@@ -32,7 +34,7 @@ struct GateRunner {
         }
         let control = ControlServer(api: ControlAPI(configuration: configuration, store: store, gate: gate.state,
                                                     version: MailgateVersion.current, prometheus: prometheus),
-                                    logger: logger)
+                                    logger: logger, limits: controlLimits)
         do {
             try await control.start()
         } catch {
@@ -66,14 +68,45 @@ struct GateRunner {
             logger.notice("stopping: no new connections; open ones have \(configuration.shutdownGrace.configText) to finish")
             break
         }
+        // The grace period is absolute and starts now. The gate's listeners close first, at
+        // once; the control API stops alongside the drain, by the same deadline, so that no
+        // control client (a stalled request, a live event stream) can delay either.
+        let deadline = ContinuousClock.now + configuration.shutdownGrace
+        let draining = Task { await gate.shutdown(grace: configuration.shutdownGrace) }
         forwarder.cancel()
         companion.cancel()
         if stopWhenDone { await companion.value }
         watcher.stop()
         store.stop()
-        await control.stop()
-        await gate.shutdown(grace: configuration.shutdownGrace)
+        await control.stop(deadline: deadline)
+        await draining.value
         logger.notice("stopped")
+    }
+
+    /// Raises the soft descriptor limit to the hard one and fits `max_connections` to it: two
+    /// descriptors per relayed connection, and a reserve the gate's sockets never touch (the
+    /// runtime aborts the process when it cannot open a file). Lowered loudly, never silently.
+    static func fitToDescriptorLimit(_ configuration: GateConfiguration, controlLimits: ControlConnectionLimits,
+                                     logger: Logger) throws -> (GateConfiguration, DescriptorBudget) {
+        guard let (soft, hard) = DescriptorPlan.raisingSoftLimit() else {
+            logger.warning("cannot read the descriptor limit (RLIMIT_NOFILE); max_connections is not checked against it")
+            return (configuration, DescriptorBudget())
+        }
+        let listenSockets = configuration.listeners.reduce(0) { $0 + $1.listen.count }
+        let plan = DescriptorPlan(softLimit: soft, hardLimit: hard,
+                                  reserve: DescriptorPlan.reserve(listenSockets: listenSockets,
+                                                                  controlConnections: controlLimits.maxConnections),
+                                  requestedConnections: configuration.limits.maxConnections)
+        guard plan.maxConnections >= 1 else {
+            Terminal.printError("the descriptor limit \(soft) (hard limit \(hard)) leaves no room for connections after the "
+                                + "reserve of \(plan.reserve) descriptors; raise it (ulimit -n, or LimitNOFILE= in the systemd unit)")
+            throw ExitCode(1)
+        }
+        if let message = plan.clampMessage { logger.warning("\(message)") }
+        logger.notice("descriptor limit \(soft) (hard \(hard)): up to \(plan.socketBudget) gate sockets, max_connections \(plan.maxConnections), reserve \(plan.reserve)")
+        var fitted = configuration
+        fitted.limits.maxConnections = plan.maxConnections
+        return (fitted, DescriptorBudget(sockets: plan.socketBudget))
     }
 
     static func summary(_ lists: AccessLists) -> String {

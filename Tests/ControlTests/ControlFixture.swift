@@ -99,6 +99,7 @@ func makeTemporaryFolder() throws -> String {
 }
 
 func withControl(revertAfter: Duration = .seconds(120), access: String = ControlFixture.access,
+                 controlLimits: ControlConnectionLimits = ControlConnectionLimits(),
                  beforeStart: (String) throws -> Void = { _ in },
                  _ body: (ControlFixture) async throws -> Void) async throws {
     let folder = try makeTemporaryFolder()
@@ -121,7 +122,8 @@ func withControl(revertAfter: Duration = .seconds(120), access: String = Control
                     logger: logger, group: group, metrics: .prometheus(registry))
     let store = try AccessStore(configuration: configuration, gate: gate.state, audit: AuditLog(path: configuration.auditLogPath))
     let server = ControlServer(api: ControlAPI(configuration: configuration, store: store, gate: gate.state, version: "test",
-                                               prometheus: registry, heartbeat: .milliseconds(200)), logger: logger)
+                                               prometheus: registry, heartbeat: .milliseconds(200)), logger: logger,
+                               limits: controlLimits)
     try beforeStart(configuration.control.socket)
     try await gate.start()
     try await server.start()

@@ -44,6 +44,7 @@ func withGate(
     listen: [SocketEndpoint] = [SocketEndpoint(address: .v4(0x7F00_0001), port: 0)],
     idleTimeout: Duration = .seconds(60),
     upstreamPort customUpstream: Int? = nil,
+    descriptors: DescriptorBudget = DescriptorBudget(),
     _ body: (GateFixture) async throws -> Void
 ) async throws {
     let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
@@ -63,7 +64,7 @@ func withGate(
     let policy = AccessPolicy(lists: AccessLists(whitelist: whitelist, blacklist: blacklist), services: ["imap"])
     var logger = Logger(label: "gate-test")
     logger.logLevel = .critical
-    let gate = Gate(configuration: configuration, policy: policy, logger: logger, group: group)
+    let gate = Gate(configuration: configuration, policy: policy, logger: logger, group: group, descriptors: descriptors)
     try await gate.start()
     let fixture = GateFixture(gate: gate, upstream: upstream, group: group)
     do {

@@ -94,4 +94,34 @@ import Testing
             for client in [first, trusted, trustedToo] { await client.close() }
         }
     }
+
+    /// With the gate's own total reached, a refused client is not told that it, personally,
+    /// has too many connections: no source is over its share. The event says which limit.
+    @Test func globalLimitRefusalSaysItIsTheServersLimitNotTheClients() async throws {
+        try await withGate(replyProtocol: .smtp, limits: ConnectionLimits(maxConnections: 2, maxPerSource: 100)) { fixture in
+            let first = try await fixture.connect(from: "127.0.0.3")
+            let second = try await fixture.connect(from: "127.0.0.5")
+            try await first.waitFor("* OK")
+            try await second.waitFor("* OK")
+            let third = try await fixture.connect(from: "127.0.0.7")
+            try await third.waitFor("421 4.7.0 the server is at its connection limit, try again later")
+            #expect(!third.text.contains("too many connections from"))
+            let rejected = fixture.gate.state.journal.recent().filter { $0.kind == .rejected }
+            #expect(rejected.map(\.reason) == [.connectionLimit])
+            #expect(rejected.first?.detail == "global limit max_connections=2 reached")
+            for client in [first, second] { await client.close() }
+        }
+    }
+
+    @Test func perSourceLimitRefusalNamesTheLimitInTheEvent() async throws {
+        try await withGate(replyProtocol: .smtp, limits: ConnectionLimits(maxConnections: 100, maxPerSource: 1)) { fixture in
+            let first = try await fixture.connect(from: "127.0.0.3")
+            try await first.waitFor("* OK")
+            let second = try await fixture.connect(from: "127.0.0.3")
+            try await second.waitFor("421 4.7.0 too many connections from 127.0.0.3 (at most 1 at once), try again later")
+            let rejected = fixture.gate.state.journal.recent().filter { $0.kind == .rejected }
+            #expect(rejected.first?.detail == "per-source limit max_per_source=1 reached")
+            await first.close()
+        }
+    }
 }

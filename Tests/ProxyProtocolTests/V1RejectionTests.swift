@@ -82,6 +82,7 @@ import Testing
         RejectCase("IPv4 text in a TCP6 line", "PROXY TCP6 1.", reason: "is not an IPv6 address"),
         RejectCase("IPv6 group of five digits", "PROXY TCP6 fffff", reason: "is not an IPv6 address"),
         RejectCase("two gaps in IPv6", "PROXY TCP6 1::2::", reason: "is not an IPv6 address"),
+        RejectCase("single leading colon before a dotted tail", "PROXY TCP6 :2.", reason: "is not an IPv6 address"),
         RejectCase("tab in an address", "PROXY TCP4 1.2.3.4\t", reason: "is not a dotted-quad IPv4 address"),
         RejectCase("bare LF after UNKNOWN", "PROXY UNKNOWN\n", reason: "v1: bare LF at offset 13"),
         RejectCase("not a PROXY header at all", "a1 LOGIN", reason: "not a PROXY header"),

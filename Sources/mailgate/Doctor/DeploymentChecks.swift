@@ -1,6 +1,7 @@
 import AccessPolicy
 import Control
 import Foundation
+import Gate
 
 /// The checks of `mailgate doctor`, each answering with findings: the configuration as
 /// written, the upstreams as they answer, and — when it runs — the daemon as it is.
@@ -8,9 +9,12 @@ struct DeploymentChecks {
     var configuration: GateConfiguration
     var lists: AccessLists
 
-    /// Descriptors the gate needs besides two per relayed connection: the listeners, the
-    /// control API, files, and the runtime's own (it must never run out of them).
-    static let descriptorReserve = 100
+    /// Descriptors the gate keeps free besides two per relayed connection (the same reserve
+    /// `serve` keeps: the runtime, the listeners, the control API, the files).
+    var descriptorReserve: Int {
+        DescriptorPlan.reserve(listenSockets: configuration.listeners.reduce(0) { $0 + $1.listen.count },
+                               controlConnections: ControlConnectionLimits().maxConnections)
+    }
 
     func upstreams() -> [DoctorFinding] {
         configuration.listeners.map { listener in
@@ -77,13 +81,13 @@ struct DeploymentChecks {
     /// The daemon's descriptor limit against `max_connections`.
     func descriptors(softLimit: Int?) -> DoctorFinding {
         let max = configuration.limits.maxConnections
-        let needed = 2 * max + Self.descriptorReserve
+        let needed = 2 * max + descriptorReserve
         guard let softLimit else {
             return DoctorFinding(check: "descriptors", level: .info, message: "descriptor limit not checked: the daemon's process could not be read")
         }
         if softLimit < needed {
             return DoctorFinding(check: "descriptors", level: .problem,
-                                 message: "the daemon may open \(softLimit) descriptors, but max_connections = \(max) needs about \(needed) (two per relayed connection and \(Self.descriptorReserve) spare): raise LimitNOFILE (systemd) or lower [limits] max_connections to \((softLimit - Self.descriptorReserve) / 2)")
+                                 message: "the daemon may open \(softLimit) descriptors, but max_connections = \(max) needs about \(needed) (two per relayed connection and \(descriptorReserve) spare; serve lowers it to \(Swift.max(0, softLimit - descriptorReserve) / 2) at start): raise LimitNOFILE (systemd) or lower [limits] max_connections")
         }
         return DoctorFinding(check: "descriptors", level: .ok, message: "descriptor limit \(softLimit) carries max_connections = \(max) (needs about \(needed))")
     }
