@@ -22,9 +22,14 @@ def page_name(generated: str) -> str:
     return generated[: -len(".1")].replace(".", "-")
 
 
+def ascii_roff(text: str) -> str:
+    """Non-ASCII characters (the console's arrow keys) as groff escapes: \\[u2193]."""
+    return "".join(ch if ord(ch) < 128 else f"\\[u{ord(ch):04X}]" for ch in text)
+
+
 def roff_text(text: str) -> str:
     """One line of running text, safe for roff: no leading dot or quote, backslashes escaped."""
-    text = text.replace("\\", "\\e")
+    text = ascii_roff(text.replace("\\", "\\e"))
     if text[:1] in (".", "'"):
         text = "\\&" + text
     return text
@@ -32,7 +37,7 @@ def roff_text(text: str) -> str:
 
 def roff_arg(text: str) -> str:
     """A quoted macro argument (quoted, so that a key like `Ns` is never read as a macro)."""
-    return '"' + text.replace("\\", "\\e").replace('"', '\\(dq') + '"'
+    return '"' + ascii_roff(text.replace("\\", "\\e").replace('"', '\\(dq')) + '"'
 
 
 def keys_section(markdown: str) -> str:
@@ -127,7 +132,11 @@ def main() -> None:
         # A list that ended with the dropped entry would end in a comma.
         text = re.sub(r"^(\.Xr \S+ 1) ,\n(?=\.Sh)", r"\1\n", text, flags=re.M)
         if '.Sh "SEE ALSO"' not in text:
-            text = text.replace(".Sh AUTHORS", '.Sh "SEE ALSO"\n.Xr mailgate 1\n.Sh AUTHORS')
+            see_also = '.Sh "SEE ALSO"\n.Xr mailgate 1\n'
+            if ".Sh AUTHORS" in text:
+                text = text.replace(".Sh AUTHORS", see_also + ".Sh AUTHORS", 1)
+            else:
+                text = text.rstrip("\n") + "\n" + see_also
         if name == "mailgate":
             text = re.sub(r'^\.Sh "EXIT STATUS"\n\.Ex -std\n', FILES_SECTION, text, flags=re.M)
         if name == "mailgate-tui":
