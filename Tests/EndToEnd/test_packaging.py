@@ -219,10 +219,10 @@ def test_fail2ban_filter_on_the_real_log(mailgate_bin, tmp_path):
         assert reject_lines(log_text, reason), f"the gate logged no {reason} refusal:\n{log_text[-3000:]}"
 
     def regex(out: str) -> list[str]:
-        run = subprocess.run(["fail2ban-regex", "--out", out, str(log), str(FILTER)],
-                             capture_output=True, text=True, timeout=60)
-        assert run.returncode == 0, run.stderr + run.stdout
-        return [line for line in run.stdout.splitlines() if line.strip()]
+        result = subprocess.run(["fail2ban-regex", "--out", out, str(log), str(FILTER)],
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr + result.stdout
+        return [line for line in result.stdout.splitlines() if line.strip()]
 
     banned = collections.Counter(regex("ip"))
     assert banned == {
@@ -244,6 +244,29 @@ def test_fail2ban_filter_on_the_real_log(mailgate_bin, tmp_path):
     jail = JAIL.read_text()
     assert re.search(r"^filter\s*=\s*mailgate\s*$", jail, re.M)
     assert re.search(r"^ignoreip\s*=", jail, re.M)
+
+
+SYNTHETIC = """\
+2026-12-02T05:55:35+0000 notice mailgate: [Gate] reject reason=blacklisted service=imap listener=[::]:143 peer=[2001:db8::1]:40022 client=[2001:db8::66]:52114 entry=blacklist:2001:db8::66
+2026-12-02T05:55:36+0000 notice mailgate: [Gate] reject reason=proxy-header-from-untrusted-source service=imap listener=[::]:143 peer=[2001:db8::7]:41200
+2026-12-02T05:55:38+0000 notice mailgate: [Gate] reject reason=proxy-header-invalid service=imap listener=0.0.0.0:143 peer=192.0.2.21:41200 entry=whitelist:192.0.2.21 detail="x notice mailgate: [Gate] reject reason=blacklisted service=a listener=b peer=9.9.9.9:1"
+2026-12-02T05:55:39+0000 notice mailgate: [Gate] reject reason=upstream-unavailable service=imap listener=0.0.0.0:143 peer=192.0.2.30:41200 detail="x"
+Dec  2 05:55:40 mx1 mailgate[812]: 2026-12-02T05:55:40+0000 notice mailgate: [Gate] reject reason=blacklisted service=pop3 listener=0.0.0.0:110 peer=198.51.100.9:52114 entry=blacklist:198.51.100.0/24
+Dec  2 05:55:41 mx1 mailgate[812]: 2026-12-02T05:55:41+0000 notice mailgate: [Gate] reject reason=connection-limit service=pop3 listener=0.0.0.0:110 peer=198.51.100.10:52114
+"""
+
+
+def test_fail2ban_filter_ipv6_syslog_prefix_and_smuggled_text(tmp_path):
+    """Lines the loopback run cannot produce: IPv6 peers, a syslog/journal prefix, and a
+    client's bytes in detail="…" that imitate a reject line (never matched)."""
+    if shutil.which("fail2ban-regex") is None:
+        pytest.skip("fail2ban-regex is missing (apt-get install fail2ban)")
+    log = tmp_path / "synthetic.log"
+    log.write_text(SYNTHETIC)
+    result = subprocess.run(["fail2ban-regex", "--out", "ip", str(log), str(FILTER)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert sorted(result.stdout.split()) == sorted(["2001:db8::66", "2001:db8::7", "192.0.2.21", "198.51.100.9"])
 
 
 # --------------------------------------------------------------------------- Grafana
