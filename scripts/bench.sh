@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The comparison of DESIGN §10, in one run on this machine, loopback only:
+# The comparison with HAProxy configured like the gate, in one run on this machine, loopback only:
 #   the greeter alone (baseline), HAProxy 2.6 configured like the gate, and mailgate,
 # each measured on short sessions (conn/s, connect-to-greeting p50/p99, and the proxy's CPU
 # time per session) from a flagged source with a PROXY v2 header and from unflagged sources

@@ -30,7 +30,7 @@ public enum ServiceSet: Hashable, Sendable {
     }
 }
 
-/// One whitelist or blacklist entry (DESIGN §3).
+/// One whitelist or blacklist entry.
 public struct AccessEntry: Hashable, Sendable {
     public var id: String
     public var source: AddressSource

@@ -1,4 +1,4 @@
-/// Reading `access.toml` (DESIGN §6): the whitelist and blacklist.
+/// Reading `access.toml`: the whitelist and blacklist.
 extension AccessLists {
     /// Reads and validates the access file at `path`. `knownServices` are the services
     /// the listeners define: an entry may name only those (or "all"). With

@@ -1,7 +1,7 @@
 import NetAddress
 
 /// The compiled whitelist and blacklist: answers, for an address and a service, which
-/// enabled entry is most specific (DESIGN §3). Immutable; a reload builds a new one.
+/// enabled entry is most specific. Immutable; a reload builds a new one.
 public struct AccessPolicy: Sendable {
     public let lists: AccessLists
     private let candidates: [MatchedEntry]

@@ -10,7 +10,7 @@ public struct MatchedEntry: Hashable, Sendable {
 }
 
 /// What the gate does with a new connection, decided from its source address alone,
-/// before any byte is read (DESIGN §3).
+/// before any byte is read.
 public enum Decision: Hashable, Sendable {
     /// Relay at once; `entry` is the whitelist entry that matched, if any.
     case direct(MatchedEntry?)

@@ -1,7 +1,7 @@
 import Foundation
 import NetAddress
 
-/// Reading `mailgate.toml` (DESIGN §6) into a validated `GateConfiguration`.
+/// Reading `mailgate.toml` into a validated `GateConfiguration`.
 extension GateConfiguration {
     /// Reads and validates the configuration file at `path`. Every problem found is
     /// thrown together, each as `FILE:LINE: message`.

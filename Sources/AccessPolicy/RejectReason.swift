@@ -1,5 +1,5 @@
 /// Why a connection was refused. The raw values are stable identifiers used in events,
-/// metrics, logs and the API (DESIGN §3).
+/// metrics, logs and the API.
 public enum RejectReason: String, Sendable, Hashable, CaseIterable, Codable {
     case proxyHeaderMissing = "proxy-header-missing"
     case proxyHeaderInvalid = "proxy-header-invalid"

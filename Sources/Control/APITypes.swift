@@ -2,7 +2,7 @@ import AccessPolicy
 import Foundation
 import Gate
 
-// The control API's JSON bodies (DESIGN §6a). Keys are snake_case, like the access file.
+// The control API's JSON bodies. Keys are snake_case, like the access file.
 // Entries, events and connection snapshots use the Codable forms of their own types.
 
 /// `{"error": {"code": "...", "message": "..."}}` — `code` is stable, `message` says what to fix.
@@ -144,7 +144,7 @@ public struct EntryWriteResponse: Codable, Sendable, Hashable {
     }
 }
 
-/// What a proposed change to either list would do (DESIGN §4), computed from live traffic:
+/// What a proposed change to either list would do, computed from live traffic:
 /// the answer of `POST /v1/impact` and `GET /v1/whitelist/{id}/impact`, and the body of the
 /// 409 that asks for `acknowledge_impact`. Only what changes decision is listed.
 public struct ImpactReport: Codable, Sendable, Hashable {

@@ -2,7 +2,7 @@ import AccessPolicy
 import Foundation
 import Gate
 
-/// How a change reaches the disk so that a crash at any instant loses nothing (DESIGN §5):
+/// How a change reaches the disk so that a crash at any instant loses nothing:
 ///
 /// 1. the journal records the intent: the revision before and after, the audit record, the
 ///    pending change it starts and those it settles (atomic replace, fsync);

@@ -2,7 +2,7 @@ import AccessPolicy
 import Foundation
 import Gate
 
-/// The impact of a proposed change, from what the gate saw (DESIGN §4): for the 409 that asks
+/// The impact of a proposed change, from what the gate saw: for the 409 that asks
 /// for acknowledgement, `POST /v1/impact` and `GET /v1/whitelist/{id}/impact`.
 extension AccessStore {
     func impactReport(_ kind: ListKind, before: AccessEntry?, after: AccessEntry?, current: AccessLists,

@@ -3,7 +3,7 @@ import Foundation
 import Gate
 import NetAddress
 
-/// The impact of one proposed change to either list (DESIGN §4): what the gate saw in the
+/// The impact of one proposed change to either list: what the gate saw in the
 /// last 1 and 15 minutes, and the connections open now, replayed through the policy in force
 /// and the proposed one. Pure: the traffic comes in as values, the report goes out.
 public struct ChangeImpact: Sendable {

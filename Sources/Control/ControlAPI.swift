@@ -7,7 +7,7 @@ import NIOHTTP1
 import Prometheus
 import StrictJSON
 
-/// The endpoints of the control API (DESIGN §6a) over the gate's state and the access store.
+/// The endpoints of the control API over the gate's state and the access store.
 /// `routes` lists every registered method and path, in OpenAPI form, for the document check.
 public final class ControlAPI: Sendable {
     public let configuration: GateConfiguration

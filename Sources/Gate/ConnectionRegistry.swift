@@ -3,7 +3,7 @@ import Foundation
 import NetAddress
 import Synchronization
 
-/// Where a connection is in its life (DESIGN §4).
+/// Where a connection is in its life.
 public enum ConnectionState: String, Sendable, Hashable, Codable {
     case awaitingHeader = "awaiting-header"
     case relayingDirect = "relaying-direct"

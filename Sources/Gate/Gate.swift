@@ -81,7 +81,7 @@ public final class Gate: Sendable {
                 }
             }
         if endpoint.address.family == .inet6 {
-            // So that `0.0.0.0:143` and `[::]:143` can both be listed, as in DESIGN §6.
+            // So that `0.0.0.0:143` and `[::]:143` can both be listed, as the README's examples do.
             bootstrap = bootstrap.serverChannelOption(.ipOption(.ipv6_v6only), value: 1)
         }
         do {

@@ -2,7 +2,7 @@ import AccessPolicy
 import Foundation
 import NetAddress
 
-/// One thing that happened at the gate (DESIGN §4), as kept in the journal and streamed.
+/// One thing that happened at the gate, as kept in the journal and streamed.
 public struct GateEvent: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, Codable {
         case accepted, proxied, rejected, closed

@@ -1,7 +1,7 @@
 import AccessPolicy
 import NetAddress
 
-/// The line a refused client reads, per protocol (DESIGN §3): truthful, never "server busy",
+/// The line a refused client reads, per protocol: truthful, never "server busy",
 /// and speaking only of the client's own address. Implicit-TLS ports get nothing.
 public enum RejectReply {
     /// The bytes to send before closing, or nil when nothing plaintext may be said.

@@ -1,7 +1,7 @@
 import NetAddress
 import Synchronization
 
-/// What one source did on one service recently, over sliding windows (DESIGN §4).
+/// What one source did on one service recently, over sliding windows.
 public struct SourceActivity: Sendable, Hashable {
     public var direct = 0
     public var proxied = 0

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 /// `mailgate`: the gate, its checks, and the access-list editor.
-/// Exit codes (DESIGN §6a): 0 ok, 1 refused or invalid, 2 usage, 3 daemon unreachable.
+/// Exit codes: 0 ok, 1 refused or invalid, 2 usage, 3 daemon unreachable.
 @main
 struct Mailgate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,7 +2,7 @@ import ArgumentParser
 import Console
 import Foundation
 
-/// `mailgate tui`: the ncurses console (DESIGN §6a, §7).
+/// `mailgate tui`: the ncurses console.
 struct Tui: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tui",

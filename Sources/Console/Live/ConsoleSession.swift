@@ -5,8 +5,8 @@ import Gate
 
 /// The live console: feeds a `ConsoleModel` from the control API and carries out its
 /// commands. Network work runs in tasks that post their results to a mailbox; the main
-/// loop (the only thread that touches curses) drains it on every tick (DESIGN §7,
-/// STYLE: gate → control API → console model → views).
+/// loop (the only thread that touches curses) drains it on every tick (the data flows
+/// one way: gate → control API → console model → views).
 public final class ConsoleSession: @unchecked Sendable {
     public let socketPath: String
     /// Seconds between status/connections refreshes.

@@ -58,7 +58,7 @@ public struct KeyAction: Hashable, Sendable {
     }
 }
 
-/// The table itself (DESIGN §7 keys).
+/// The table itself.
 public enum KeyActions {
     static let lists: Set<ConsoleView> = [.whitelist, .blacklist]
     static let tables: Set<ConsoleView> = [.connections, .rejects, .whitelist, .blacklist]

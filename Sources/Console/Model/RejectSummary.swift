@@ -2,7 +2,7 @@ import AccessPolicy
 import Foundation
 import Gate
 
-/// Rejects from one source for one reason, aggregated (DESIGN §7 Rejects view).
+/// Rejects from one source for one reason, aggregated (the Rejects view).
 public struct RejectSummary: Hashable, Sendable {
     public var source: String
     public var reason: RejectReason

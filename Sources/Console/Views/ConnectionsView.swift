@@ -1,7 +1,7 @@
 import Gate
 
 /// Open connections grouped by how they entered: through a PROXY header, directly, or
-/// still waiting for a header (DESIGN §7).
+/// still waiting for a header.
 struct ConnectionsView {
     var model: ConsoleModel
 

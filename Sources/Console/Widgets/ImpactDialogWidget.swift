@@ -1,4 +1,4 @@
-/// The impact warning (DESIGN §7): centred, in danger colours; the change, who it would
+/// The impact warning: centred, in danger colours; the change, who it would
 /// refuse, the evidence and the auto-revert, in the daemon's words; Cancel has focus; `E`
 /// is the only way to apply.
 struct ImpactDialogWidget {
