@@ -34,7 +34,7 @@ struct Doctor: AsyncParsableCommand {
         let status = try? await ControlClient.with(socketPath: socket) { try await $0.call(StatusResponse.self, .GET, "/v1/status") }
         if let status {
             findings.append(DoctorFinding(check: "daemon", level: .ok, message: "daemon \(status.version) answers on \(socket), up \(Int(status.uptimeSeconds / 60)) min"))
-            findings.append(checks.descriptors(softLimit: DaemonProcess.peer(of: socket).flatMap(DaemonProcess.openFilesLimit)))
+            findings.append(checks.descriptors(softLimit: UnixSocket.peerProcess(socket).flatMap(DaemonProcess.openFilesLimit)))
             findings += checks.unusedFlags(status: status)
         } else {
             findings.append(DoctorFinding(check: "daemon", level: .problem,
@@ -52,31 +52,8 @@ struct Doctor: AsyncParsableCommand {
     }
 }
 
-/// The daemon behind a control socket, as the kernel knows it.
+/// The daemon's process, as the kernel knows it.
 enum DaemonProcess {
-    /// The pid at the other end of the socket (SO_PEERCRED).
-    static func peer(of path: String) -> Int32? {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return nil }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard connected == 0 else { return nil }
-        var credentials = [Int32](repeating: 0, count: 3)  // struct ucred { pid, uid, gid }
-        var size = socklen_t(MemoryLayout<Int32>.size * 3)
-        guard getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &size) == 0, credentials[0] > 0 else { return nil }
-        return credentials[0]
-    }
-
     /// The soft "Max open files" of a process, from /proc.
     static func openFilesLimit(pid: Int32) -> Int? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/limits", encoding: .utf8) else { return nil }
