@@ -10,7 +10,7 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let (configuration, lists) = try config.loadWithLists()
-        let flagged = lists.whitelist.filter { $0.tcpProxy && $0.enabled }.count
+        let flagged = lists.flaggedLoadBalancers.count
         print("\(configuration.path): ok — \(configuration.listeners.count) listener(s): "
               + configuration.listeners.map { "\($0.service) → \($0.upstream)" }.joined(separator: ", "))
         print("\(configuration.accessFile): ok — \(lists.whitelist.count) whitelist entries (\(flagged) with tcp_proxy), "
