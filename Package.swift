@@ -6,6 +6,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "mailgate", targets: ["mailgate"]),
+        // Libraries for the benchmarks package (Benchmarks/Package.swift), which builds apart.
+        .library(name: "NetAddress", targets: ["NetAddress"]),
+        .library(name: "ProxyProtocol", targets: ["ProxyProtocol"]),
+        .library(name: "AccessPolicy", targets: ["AccessPolicy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -17,7 +21,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
-        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.0"),
     ],
     targets: [
@@ -66,28 +69,6 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
-        .executableTarget(name: "MicroBench", dependencies: [
-            "NetAddress", "ProxyProtocol", "AccessPolicy",
-        ], path: "Benchmarks/MicroBench"),
-        // Load generator for scripts/bench.sh: short sessions, bulk relay, idle connections.
-        .executableTarget(name: "LoadGen", dependencies: [
-            "NetAddress", "ProxyProtocol",
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "Histogram", package: "hdrhistogram-swift"),
-        ], path: "Benchmarks/LoadGen"),
-        // The upstream every proxy in the comparison talks to: greets, answers, echoes.
-        .executableTarget(name: "Greeter", dependencies: [
-            "ProxyProtocol",
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-        ], path: "Benchmarks/Greeter"),
-        // Reference point: the least a SwiftNIO relay does per connection (no gate logic).
-        .executableTarget(name: "BareRelay", dependencies: [
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-        ], path: "Benchmarks/BareRelay"),
-
         // libFuzzer harness for the PROXY decoder; a stub unless built by scripts/fuzz.sh (-DFUZZING).
         .executableTarget(name: "ProxyDecoderFuzz", dependencies: ["ProxyProtocol", "NetAddress"],
                           path: "Fuzz/ProxyDecoderFuzz"),
