@@ -61,13 +61,25 @@ let package = Package(
         .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
         // The console: terminal layer, widgets, views, actions, themes. Curses only in CursesBackend.
         .target(name: "Console", dependencies: ["CNCurses", "Control", "AccessPolicy", "Gate", "NetAddress"]),
-        .executableTarget(name: "mailgate", dependencies: [
-            "NetAddress", "ProxyProtocol", "AccessPolicy", "Gate", "Control", "Console",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        // The composition root: the gate, the control API and the access-file watcher as one service group.
+        .target(name: "Daemon", dependencies: [
+            "AccessPolicy", "Gate", "Control",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        ]),
+        // `mailgate demo`: greeting upstreams, synthetic traffic, and a daemon with the console beside it.
+        .target(name: "Demo", dependencies: [
+            "Daemon", "Console", "Gate", "AccessPolicy", "NetAddress", "ProxyProtocol",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
+        // The executable: argument parsing, and the CLI's output.
+        .executableTarget(name: "mailgate", dependencies: [
+            "NetAddress", "ProxyProtocol", "AccessPolicy", "Gate", "Control", "Console", "Daemon", "Demo",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         // libFuzzer harness for the PROXY decoder; a stub unless built by scripts/fuzz.sh (-DFUZZING).
         .executableTarget(name: "ProxyDecoderFuzz", dependencies: ["ProxyProtocol", "NetAddress"],
@@ -80,6 +92,10 @@ let package = Package(
             "ProxyProtocol", "NetAddress",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
+        .testTarget(name: "DaemonTests", dependencies: [
+            "Daemon", "AccessPolicy", "Demo",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .testTarget(name: "AccessPolicyTests", dependencies: [
             "AccessPolicy", "NetAddress",
             .product(name: "PropertyBased", package: "swift-property-based"),
@@ -87,13 +103,13 @@ let package = Package(
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "Control", "AccessPolicy", "Gate", "NetAddress"],
                     exclude: ["Goldens"]),
         .testTarget(name: "ControlTests", dependencies: [
-            "Control", "Gate", "AccessPolicy", "NetAddress", "StrictJSON",
+            "Control", "Gate", "AccessPolicy", "NetAddress", "StrictJSON", "Demo",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .testTarget(name: "GateTests", dependencies: [
-            "Gate", "AccessPolicy", "ProxyProtocol", "NetAddress",
+            "Gate", "AccessPolicy", "ProxyProtocol", "NetAddress", "Demo",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),

@@ -80,7 +80,7 @@ struct Events: AsyncParsableCommand {
             try await $0.call(EventsResponse.self, .GET, "/v1/events?" + query.joined(separator: "&"))
         }
         if json { return try Terminal.printJSON(events) }
-        for event in events.events { Swift.print(EventLine.format(event)) }
+        for event in events.events { Swift.print(event.feedLine) }
     }
 
     static func print(_ event: GateEvent, json: Bool) throws {
@@ -90,7 +90,7 @@ struct Events: AsyncParsableCommand {
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             Swift.print(String(decoding: try encoder.encode(event), as: UTF8.self))
         } else {
-            Swift.print(EventLine.format(event))
+            Swift.print(event.feedLine)
         }
         fflush(nil)
     }

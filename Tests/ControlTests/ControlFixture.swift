@@ -1,4 +1,5 @@
 import AccessPolicy
+import Demo
 import Foundation
 import Logging
 import NIOCore
