@@ -93,8 +93,9 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "DaemonTests", dependencies: [
-            "Daemon", "AccessPolicy", "Demo",
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            "Daemon", "Demo", "AccessPolicy", "NetAddress",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "AccessPolicyTests", dependencies: [
             "AccessPolicy", "NetAddress",

@@ -28,7 +28,8 @@ public struct Daemon: Sendable {
     /// Throws when the daemon cannot start: the descriptor limit, the access store (a crashed
     /// write is finished or dropped first), the control socket, a listen address.
     public func run(beside companion: Companion? = nil) async throws(DaemonFailure) {
-        // Off before anything listens: a signal right after the ports open must drain, not kill.
+        // Default actions off before anything listens (the service group traps SIGTERM and SIGINT,
+        // this sequence SIGHUP): a signal right after the ports open must drain or reload, not kill.
         for number in [SIGTERM, SIGINT, SIGHUP] { signal(number, SIG_IGN) }
         let reloadsOnHangup = companion?.stopsDaemonWhenDone != true
         let hangups = reloadsOnHangup ? await UnixSignalsSequence(trapping: .sighup) : nil
@@ -49,27 +50,14 @@ public struct Daemon: Sendable {
                                                    version: version, prometheus: prometheus),
                                    logger: logger, limits: controlLimits)
 
-        let logger = self.logger
-        let shutdown = DaemonShutdown(grace: configuration.shutdownGrace) {
+        let shutdown = DaemonShutdown(grace: configuration.shutdownGrace) { [logger] in
             logger.notice("stopping: no new connections; open ones have \(configuration.shutdownGrace.configText) to finish")
         }
-        let control = ControlService(server: server, store: store, shutdown: shutdown)
-        let version = self.version
-        let gateService = GateService(gate: gate, controlRunning: control.running, shutdown: shutdown) {
-            logger.notice("mailgate \(version) serving \(configuration.listeners.count) listener(s); access file \(configuration.accessFile): \(store.current.lists.summary)")
-        }
-        var services: [any Service] = [
-            control,
-            gateService,
-            AccessFileWatcherService(watcher: AccessFileWatcher(path: configuration.accessFile) { store.reload(trigger: "file changed") },
-                                     shutdown: shutdown),
-        ]
-        if let hangups { services.append(HangupReloadService(hangups: hangups, store: store, shutdown: shutdown)) }
-        if let companion { services.append(CompanionService(companion: companion, daemon: RunningDaemon(gate: gate),
-                                                               gateServing: gateService.serving, shutdown: shutdown)) }
-
+        let services = services(configuration: configuration, gate: gate, store: store, server: server, shutdown: shutdown,
+                                hangups: hangups, companion: companion)
+        // A service returns only once the daemon stops; whichever returns first stops the rest.
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },
+            services: services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },
             gracefulShutdownSignals: reloadsOnHangup ? [.sigterm, .sigint] : [.sigterm, .sigint, .sighup],
             logger: logger))
         do {
@@ -80,5 +68,24 @@ public struct Daemon: Sendable {
             throw DaemonFailure("\(error)")
         }
         logger.notice("stopped")
+    }
+
+    /// In start order (the group asks them to end in reverse): the control API, the gate once
+    /// the API is up, the watcher, SIGHUP reloads, and the companion once the gate serves.
+    private func services(configuration: GateConfiguration, gate: Gate, store: AccessStore, server: ControlServer,
+                          shutdown: DaemonShutdown, hangups: UnixSignalsSequence?, companion: Companion?) -> [any Service] {
+        let (logger, version) = (self.logger, self.version)
+        let control = ControlService(server: server, store: store, shutdown: shutdown)
+        let gateService = GateService(gate: gate, controlRunning: control.running, shutdown: shutdown) {
+            logger.notice("mailgate \(version) serving \(configuration.listeners.count) listener(s); access file \(configuration.accessFile): \(store.current.lists.summary)")
+        }
+        let watcher = AccessFileWatcher(path: configuration.accessFile) { store.reload(trigger: "file changed") }
+        var services: [any Service] = [control, gateService, AccessFileWatcherService(watcher: watcher, shutdown: shutdown)]
+        if let hangups { services.append(HangupReloadService(hangups: hangups, store: store, shutdown: shutdown)) }
+        if let companion {
+            services.append(CompanionService(companion: companion, daemon: RunningDaemon(gate: gate),
+                                             gateServing: gateService.serving, shutdown: shutdown))
+        }
+        return services
     }
 }
