@@ -18,6 +18,11 @@ public struct Companion: Sendable {
 public struct RunningDaemon: Sendable {
     let gate: Gate
 
+    /// The ports the gate listens on (a configured port 0 resolved to the one bound).
+    public var listeningPorts: [Int] {
+        gate.boundAddresses.compactMap(\.port)
+    }
+
     /// The gate's events from now on, as the control API's live stream carries them.
     public func events() -> AsyncStream<GateEvent> {
         gate.state.journal.subscribe()

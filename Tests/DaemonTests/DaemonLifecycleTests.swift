@@ -2,6 +2,7 @@ import AccessPolicy
 import Demo
 import Foundation
 import Logging
+import NIOCore
 import NIOPosix
 import NetAddress
 import Synchronization
@@ -21,6 +22,30 @@ import Testing
             #expect(sawSocket.value == 1)
             #expect(!FileManager.default.fileExists(atPath: socket))
             #expect(ContinuousClock.now - started < .seconds(5))
+        }
+    }
+
+    @Test func aConnectionThatHangsIsClosedAtTheGraceDeadlineAndTheDaemonStops() async throws {
+        try await withDaemonSetup { daemon, _ in
+            let held = Held()
+            try await daemon.run(beside: Companion(stopsDaemonWhenDone: true) { running in
+                guard let port = running.listeningPorts.first else { return }
+                let greeted = MultiThreadedEventLoopGroup.singleton.next().makePromise(of: Void.self)
+                let channel = try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .channelInitializer { channel in
+                        channel.eventLoop.makeCompletedFuture {
+                            try channel.pipeline.syncOperations.addHandler(FirstRead(greeted))
+                        }
+                    }
+                    .connect(host: "127.0.0.1", port: port).get()
+                try? await greeted.futureResult.get()
+                held.set(channel, stoppingFrom: .now)
+            })
+            let (channel, stoppingFrom) = try #require(held.value)
+            let took = ContinuousClock.now - stoppingFrom
+            // grace is 1s; the gate then closes what is left and waits for it at most 3s more.
+            #expect(took >= .milliseconds(900) && took < .seconds(4), "stopping took \(took)")
+            try await channel.closeFuture.get()
         }
     }
 
@@ -52,6 +77,24 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: socket))
         }
     }
+}
+
+/// The connection a companion left open, and when the daemon began to stop.
+final class Held: Sendable {
+    private let stored = Mutex<(Channel, ContinuousClock.Instant)?>(nil)
+    func set(_ channel: Channel?, stoppingFrom start: ContinuousClock.Instant) {
+        if let channel { stored.withLock { $0 = (channel, start) } }
+    }
+    var value: (Channel, ContinuousClock.Instant)? { stored.withLock { $0 } }
+}
+
+/// Fulfils a promise on the first bytes read (the upstream's greeting, relayed).
+final class FirstRead: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    private let promise: EventLoopPromise<Void>
+    init(_ promise: EventLoopPromise<Void>) { self.promise = promise }
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) { promise.succeed(()) }
+    func channelInactive(context: ChannelHandlerContext) { promise.fail(ChannelError.alreadyClosed) }
 }
 
 final class Message: Sendable {
