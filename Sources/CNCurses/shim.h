@@ -51,6 +51,12 @@ static inline mmask_t mg_button5_pressed(void) {
 #endif
 }
 
+/// A terminfo string capability of the current terminal, or NULL when it has none.
+static inline const char *mg_capability(const char *name) {
+    char *s = tigetstr(name);
+    return (s == NULL || s == (char *)-1 || s[0] == 0) ? NULL : s;
+}
+
 static inline void mg_getmaxyx(WINDOW *w, int *y, int *x) { int yy, xx; getmaxyx(w, yy, xx); *y = yy; *x = xx; }
 
 /// Writes one grapheme (NUL-terminated wide string) at y, x with the given attributes and colour pair.
