@@ -2,8 +2,9 @@
 by keys like an administrator would: the TCP Proxy warning with its evidence, Enter cancels,
 E enables with the countdown banner, c confirms; the flag is checked through the CLI. And
 `mailgate tui --fixture` under xterm, screen, vt100 and linux: escape sequences arrive as whole
-keys (tmux's End, PuTTY's F1, rxvt's Home/End, Shift-Tab), a lone Esc is still Esc, and no
-screen is left behind on terminals without an alternate screen.
+keys (tmux's End, PuTTY's F1, rxvt's Home/End, Shift-Tab), a lone Esc is still Esc, no screen
+is left behind on terminals without an alternate screen, and with --mouse clicks (SGR reports)
+select tabs, rows and dialog buttons.
 
 Every wait polls `tmux capture-pane` against a deadline; the tmux session is killed at
 teardown whatever happens.
@@ -212,3 +213,31 @@ def test_no_screen_is_left_behind_without_an_alternate_screen(fixture_console, t
     screen = pane.text()
     assert "Connections —" not in screen and "Whitelist" not in screen, screen
 
+
+def test_mouse_clicks_select_tabs_rows_and_buttons(fixture_console):
+    pane = fixture_console("xterm-256color", "--mouse")
+
+    def click(x: int, y: int) -> None:
+        # An SGR mouse press and release at 1-based column x+1, row y+1, as xterm sends them.
+        _literal(pane, f"\x1b[<0;{x + 1};{y + 1}M\x1b[<0;{x + 1};{y + 1}m")
+
+    def where(pattern: str) -> tuple[int, int]:
+        found = pane.wait_for(pattern)
+        lines = pane.text().split("\n")
+        for y, line in enumerate(lines):
+            m = re.search(pattern, line)
+            if m:
+                return m.start(), y
+        pytest.fail(f"{pattern!r} not on one line:\n{found}")
+
+    click(*where(r"4 Blacklist"))
+    pane.wait_for(r"\[4 Blacklist\]")
+    click(*where(r"spam bot"))
+    pane.wait_for(r"▶.*spam bot")
+    pane.keys("d")
+    pane.wait_for(r"Delete blacklist entry\?")
+    click(*where(r"\[ Cancel \]"))
+    pane.wait_for(r"Delete blacklist entry\?", absent=True)
+    assert "spam bot" in pane.text()
+    pane.keys("q")
+    pane.wait_for(r"EXIT=0", timeout=30)

@@ -28,12 +28,11 @@ extension ConsoleModel {
     mutating func perform(_ id: KeyAction.ID, key: Key) -> [ConsoleCommand] {
         let backwards = [Key.character("k"), .up, .pageUp, .character("g"), .home].contains(key)
         switch id {
-        case .help:
-            if view == .help { view = viewBeforeHelp } else { viewBeforeHelp = view; view = .help }
-        case .nextView: view = view.next
-        case .previousView: view = view.previous
+        case .help: show(view == .help ? viewBeforeHelp : .help)
+        case .nextView: show(view.next)
+        case .previousView: show(view.previous)
         case .showView:
-            if case .character(let c) = key, let n = Int(String(c)), let target = ConsoleView(rawValue: n) { view = target }
+            if case .character(let c) = key, let n = Int(String(c)), let target = ConsoleView(rawValue: n) { show(target) }
         case .move: moveSelection(by: backwards ? -1 : 1)
         case .page: moveSelection(by: backwards ? -pageSize : pageSize)
         case .jump: selection[view] = backwards ? 0 : max(0, rowCount(view) - 1)
@@ -89,6 +88,12 @@ extension ConsoleModel {
             if view == .help { view = viewBeforeHelp } else { filters[view] = nil }
         }
         return []
+    }
+
+    /// Switches views; however Help is reached (?, F1, Tab, a click), ? goes back to where it was.
+    mutating func show(_ target: ConsoleView) {
+        if target == .help, view != .help { viewBeforeHelp = view }
+        view = target
     }
 
     mutating func moveSelection(by step: Int) {

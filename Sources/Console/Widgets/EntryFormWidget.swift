@@ -12,6 +12,7 @@ struct EntryFormWidget {
         for (row, field) in EntryForm.Field.allCases.enumerated() {
             let y = inner.y + 1 + row
             let focused = form.focus == field
+            buffer.clickable(Rect(x: inner.x, y: y, width: inner.width, height: 1), .field(field.rawValue))
             buffer.write((focused ? "▶ " : "  ") + field.label, x: inner.x, y: y, role: focused ? .dialogTitle : .dialog)
             let fx = inner.x + labelWidth
             if field == .enabled {
