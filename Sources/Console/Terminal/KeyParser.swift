@@ -75,10 +75,10 @@ public struct KeyParser: Hashable, Sendable {
             case 0x1B:
                 return [.escape]  // Esc pressed twice: the first was a key, the second may start a sequence
             default:
-                // Alt plus a key is not a key the console knows: dropped. (A non-ASCII
-                // character after it still counts as typed: its bytes are not a sequence.)
+                // Not a sequence: Esc, then a key typed right after it (over a slow link
+                // both can come in one read). Alt plus a key reads the same way.
                 pending = []
-                return byte >= 0x80 ? start(byte) : []
+                return [.escape] + start(byte)
             }
         }
         // A control byte cannot be inside a sequence: the sequence was cut off; start over.
