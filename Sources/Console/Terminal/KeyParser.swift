@@ -104,8 +104,7 @@ public struct KeyParser: Hashable, Sendable {
             return !(0x30...0x3B).contains(last)
         }
         // The Linux console's F1-F5: ESC [ [ A … ESC [ [ E.
-        if body.first == UInt8(ascii: "["), body.count < 2 { return false }
-        if body.first == UInt8(ascii: "[") { return true }
+        if body.first == UInt8(ascii: "[") { return body.count == 2 }
         // X10 mouse report: ESC [ M and three raw bytes.
         if body.first == UInt8(ascii: "M") { return body.count == 4 }
         // rxvt ends modified keys with $ (shift), ^ (control) or @ (both).
