@@ -46,6 +46,11 @@ static inline mmask_t mg_button5_pressed(void) {
 #endif
 }
 
+/// A terminfo string capability of the current terminal, or NULL when it has none.
+static inline const char *mg_capability(const char *name) {
+    char *s = tigetstr(name);
+    return (s == NULL || s == (char *)-1 || s[0] == 0) ? NULL : s;
+}
 
 /// Writes one grapheme (NUL-terminated wide string) at y, x with the given attributes and colour pair.
 static inline int mg_put_cell(WINDOW *w, int y, int x, const wchar_t *text, attr_t attrs, short pair) {

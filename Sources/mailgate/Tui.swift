@@ -12,14 +12,14 @@ struct Tui: ParsableCommand {
 
     @OptionGroup var socket: SocketOption
 
-    @Option(help: ArgumentHelp("A theme name (default, light, high-contrast, mono) or a .theme file. NO_COLOR forces mono.",
+    @Option(help: ArgumentHelp("A theme name (default, light, high-contrast, mono) or a .theme file. Without it, NO_COLOR means mono.",
                                valueName: "NAME|PATH"))
     var theme: String?
 
     @Flag(help: "Hide and disable every action that changes anything.")
     var readonly = false
 
-    @Flag(help: "Enable the mouse (wheel scrolls).")
+    @Flag(help: "Enable the mouse: clicks select rows, tabs and dialog buttons; the wheel scrolls. Off by default.")
     var mouse = false
 
     @Flag(help: "Show built-in sample data with a pretend daemon, to look at the console without a gate.")

@@ -63,6 +63,23 @@ struct GoldenScreenTests {
         checkBothSizes("form-error", s)
     }
 
+    @Test func emptyFormMarksTheRequiredField() {
+        var s = Scenario()
+        s.press(.character("3"), .character("n"))
+        Golden.check("form-empty", s.screen(80, 24))
+    }
+
+    @Test func aRefusedSaveStaysInTheFormWithTheDaemonsWords() {
+        var s = Scenario()
+        s.press(.character("3"), .character("n"))
+        s.type("203.0.113.7")
+        s.press(.tab)
+        s.type("lb1 again")
+        s.press(.enter)
+        s.model.apply(link: .reconnecting(attempt: 2, reason: "the daemon closed the connection"))
+        Golden.check("form-refused-offline", s.screen(80, 24))
+    }
+
     @Test func pendingChangeBanner() {
         var s = Scenario()
         s.press(.character("3"), .character("j"), .character("p"), .character("E"))

@@ -24,7 +24,7 @@ struct ImpactDialogTests {
     /// The dialog's words with its border and the wrapping taken out.
     func words(_ s: Scenario) -> String {
         s.screen(120, 40).textLines.joined(separator: " ").replacingOccurrences(of: "│", with: " ")
-            .split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+            .replacingOccurrences(of: "║", with: " ").split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
     }
 
     @Test func pOpensTheDialogWithFocusOnCancelAndSendsTheWriteUnacknowledged() {

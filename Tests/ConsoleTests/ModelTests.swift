@@ -75,6 +75,18 @@ struct ModelTests {
         #expect(s.model.view == .blacklist)
     }
 
+    @Test func helpReturnsToTheViewItWasReachedFromHoweverItWasReached() {
+        var s = Scenario()
+        s.press(.character("5"), .tab)
+        #expect(s.model.view == .help)
+        s.press(.character("?"))
+        #expect(s.model.view == .changes)
+        s.press(.character("2"), .backTab, .backTab)
+        #expect(s.model.view == .help)
+        s.press(.escape)
+        #expect(s.model.view == .connections)
+    }
+
     @Test func selectionStaysInsideTheRows() {
         var s = Scenario()
         s.press(.character("4"), .character("k"), .character("G"), .character("j"), .character("j"))

@@ -55,9 +55,27 @@ struct TerminalLayerTests {
         for role in ColorRole.allCases { #expect(readme.contains("`\(role.rawValue)`"), "\(role.rawValue) undocumented") }
     }
 
-    @Test func noColorForcesMono() throws {
-        #expect(try Theme.load("default", environment: ["NO_COLOR": "1"]).name == "mono")
-        #expect(try Theme.load("default", environment: ["NO_COLOR": ""]).name == "default")
+    @Test func noColorMeansMonoUnlessAThemeIsAskedFor() throws {
+        #expect(try Theme.load(nil, environment: ["NO_COLOR": "1"]).name == "mono")
+        #expect(try Theme.load(nil, environment: ["NO_COLOR": ""]).name == "default")
+        #expect(try Theme.load("default", environment: ["NO_COLOR": "1"]).name == "default")
+        #expect(try Theme.load("high-contrast", environment: ["NO_COLOR": "1"]).name == "high-contrast")
+    }
+
+    @Test func withoutColourTheWarningStillLooksLikeAWarning() throws {
+        let mono = try Theme.load("mono", environment: [:])
+        #expect(mono.style(.danger).attributes.contains(.reverse))
+        #expect(mono.style(.danger) != mono.style(.dialog))
+        #expect(CursesBackend.reverseWithoutColour.isSuperset(of: [.danger, .dangerTitle]))
+        // A border of its own and the word, whatever the colours.
+        var s = Scenario()
+        s.press(.character("3"), .character("j"), .character("p"))
+        let warning = s.screen(80, 24).textLines.joined(separator: "\n")
+        #expect(warning.contains("╔") && warning.contains("WARNING"))
+        var d = Scenario()
+        d.press(.character("4"), .character("d"))
+        let ordinary = d.screen(80, 24).textLines.joined(separator: "\n")
+        #expect(ordinary.contains("┌") && !ordinary.contains("╔"))
     }
 
     @Test func aBadThemeLineIsNamed() throws {

@@ -1,6 +1,10 @@
 """The live console end to end: `mailgate demo` in tmux (TERM=xterm-256color and screen, 100x30), driven
 by keys like an administrator would: the TCP Proxy warning with its evidence, Enter cancels,
-E enables with the countdown banner, c confirms; the flag is checked through the CLI.
+E enables with the countdown banner, c confirms; the flag is checked through the CLI. And
+`mailgate tui --fixture` under xterm, screen, vt100 and linux: escape sequences arrive as whole
+keys (tmux's End, PuTTY's F1, rxvt's Home/End, Shift-Tab), a lone Esc is still Esc, no screen
+is left behind on terminals without an alternate screen, and with --mouse clicks (SGR reports)
+select tabs, rows and dialog buttons.
 
 Every wait polls `tmux capture-pane` against a deadline; the tmux session is killed at
 teardown whatever happens.
@@ -132,3 +136,108 @@ def test_tcp_proxy_warning_cancel_enable_confirm(demo):
     pane.keys("q")
     pane.wait_for(r"EXIT=0", timeout=30)
     assert not sock.exists()
+
+
+@pytest.fixture
+def fixture_console(request, mailgate_bin: Path):
+    """`mailgate tui --fixture` in tmux (100x30) under the TERM the test names; yields a starter."""
+    session = f"mailgate-console-keys-{os.getpid()}"
+    started = []
+
+    def start(term: str, *flags: str) -> Pane:
+        command = f"TERM={term} {mailgate_bin} tui --fixture {' '.join(flags)}; echo EXIT=$?; sleep 60"
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
+        subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30", command], check=True)
+        started.append(session)
+        pane = Pane(session)
+        pane.wait_for(r"Connections — \d+ open")
+        return pane
+
+    try:
+        yield start
+    finally:
+        for name in started:
+            subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True, check=False)
+
+
+def _literal(pane: Pane, text: str) -> None:
+    """Sends bytes as a terminal would (one burst), not as tmux key names."""
+    subprocess.run(["tmux", "send-keys", "-t", pane.session, "-l", text], check=True)
+
+
+@pytest.mark.parametrize("term", ["xterm-256color", "screen", "vt100", "linux"])
+def test_escape_sequences_are_whole_keys(fixture_console, term):
+    pane = fixture_console(term)
+    pane.keys("3")
+    pane.wait_for(r"Whitelist — 5 of 5")
+    # tmux's End is ESC [ 4 ~: under TERM=xterm it used to be Esc, "[", "4" (Blacklist!), "~".
+    pane.keys("End")
+    pane.wait_for(r"▶\s*198\.18\.0\.10")
+    assert "Whitelist — 5 of 5" in pane.text()
+    _literal(pane, "\x1b[1~")  # Home (vt220, tmux)
+    pane.wait_for(r"▶\s*203\.0\.113\.7 ")
+    _literal(pane, "\x1b[8~")  # rxvt's End
+    pane.wait_for(r"▶\s*198\.18\.0\.10")
+    _literal(pane, "\x1b[11~")  # PuTTY's F1: Help, not "1" (Connections)
+    pane.wait_for(r"Help — keys")
+    _literal(pane, "\x1bOP")  # xterm's F1: back where Help was opened
+    pane.wait_for(r"Whitelist — 5 of 5")
+    _literal(pane, "\x1b[Z")  # Shift-Tab
+    pane.wait_for(r"\[2 Rejects\]")
+    _literal(pane, "\x1b[1;5C")  # Ctrl-Right: a key the console ignores, not "5" (Changes)
+    _literal(pane, "\x1b[I")  # a focus report: dropped whole
+    pane.keys("3")
+    pane.wait_for(r"Whitelist — 5 of 5")
+    # In a form a sequence's leading Esc no longer cancels it and loses the input.
+    pane.keys("n")
+    pane.wait_for(r"New whitelist entry")
+    _literal(pane, "192.0.2.9")
+    pane.keys("End")
+    _literal(pane, "\x1b[4~")
+    pane.keys("Home")
+    _literal(pane, "\x1b[A")
+    pane.wait_for(r"New whitelist entry")
+    pane.wait_for(r"192\.0\.2\.9")
+    # A lone Esc is still Esc.
+    pane.keys("Escape")
+    pane.wait_for(r"New whitelist entry", absent=True)
+    pane.keys("q")
+    pane.wait_for(r"EXIT=0", timeout=30)
+
+
+@pytest.mark.parametrize("term", ["vt100", "linux"])
+def test_no_screen_is_left_behind_without_an_alternate_screen(fixture_console, term):
+    pane = fixture_console(term)
+    pane.keys("q")
+    pane.wait_for(r"EXIT=0", timeout=30)
+    screen = pane.text()
+    assert "Connections —" not in screen and "Whitelist" not in screen, screen
+
+
+def test_mouse_clicks_select_tabs_rows_and_buttons(fixture_console):
+    pane = fixture_console("xterm-256color", "--mouse")
+
+    def click(x: int, y: int) -> None:
+        # An SGR mouse press and release at 1-based column x+1, row y+1, as xterm sends them.
+        _literal(pane, f"\x1b[<0;{x + 1};{y + 1}M\x1b[<0;{x + 1};{y + 1}m")
+
+    def where(pattern: str) -> tuple[int, int]:
+        found = pane.wait_for(pattern)
+        lines = pane.text().split("\n")
+        for y, line in enumerate(lines):
+            m = re.search(pattern, line)
+            if m:
+                return m.start(), y
+        pytest.fail(f"{pattern!r} not on one line:\n{found}")
+
+    click(*where(r"4 Blacklist"))
+    pane.wait_for(r"\[4 Blacklist\]")
+    click(*where(r"spam bot"))
+    pane.wait_for(r"▶.*spam bot")
+    pane.keys("d")
+    pane.wait_for(r"Delete blacklist entry\?")
+    click(*where(r"\[ Cancel \]"))
+    pane.wait_for(r"Delete blacklist entry\?", absent=True)
+    assert "spam bot" in pane.text()
+    pane.keys("q")
+    pane.wait_for(r"EXIT=0", timeout=30)

@@ -29,11 +29,14 @@ public final class ConsoleApp {
         onTick(&model)
         let (width, height) = backend.size
         model.pageSize = ConsoleScreen.pageSize(height: height)
-        backend.flush(ConsoleScreen.render(model, width: width, height: height))
+        let frame = ConsoleScreen.render(model, width: width, height: height)
+        backend.flush(frame)
         guard let key = backend.readKey(timeoutMilliseconds: tickMilliseconds) else { return !model.quitRequested }
         let tooSmall = width < TooSmallScreen.minimumWidth || height < TooSmallScreen.minimumHeight
         if tooSmall, key != .character("q"), key != .function(10) { return true }
-        for command in model.handle(key) { perform(command, &model) }
+        // A click means what is drawn where it landed, in the frame the user saw.
+        let commands = if case .click(let x, let y) = key { model.click(frame.target(atX: x, y: y)) } else { model.handle(key) }
+        for command in commands { perform(command, &model) }
         return !model.quitRequested
     }
 

@@ -87,8 +87,8 @@ public struct FixtureDaemon: Sendable {
     mutating func perform(_ write: ListWrite, acknowledged: Bool, model: inout ConsoleModel) {
         let now = model.now
         guard write.revision == revision else {
-            model.overlay = nil
-            model.apply(error: "Someone else changed the lists (revision \(write.revision) is now \(revision)); reloaded, try again.")
+            model.apply(refusal: "Someone else changed the lists (revision \(write.revision) is now \(revision)); reloaded, try again.",
+                        to: .write(write))
             publishLists(into: &model)
             return
         }
@@ -107,8 +107,7 @@ public struct FixtureDaemon: Sendable {
                 edited = (result.lists, result.entry, nil)
             }
         } catch {
-            model.overlay = nil
-            model.apply(error: error.message)
+            model.apply(refusal: error.message, to: .write(write))
             return
         }
         let impact = ChangeImpact(list: write.list, before: edited.before, after: edited.after, current: lists, proposed: edited.lists,

@@ -215,10 +215,7 @@ public final class ConsoleSession: @unchecked Sendable {
     public func perform(_ command: ConsoleCommand) {
         guard let request = Self.request(for: command), let client = lock.withLock({ client }) else {
             if command != .quit {
-                post {
-                    if case .impact? = $0.overlay { $0.overlay = nil }
-                    $0.apply(error: "Not connected to the daemon: nothing was sent.")
-                }
+                post { $0.apply(refusal: "Not connected to the daemon: nothing was sent.", to: command) }
             }
             return
         }
@@ -248,15 +245,12 @@ public final class ConsoleSession: @unchecked Sendable {
                 // The lists come back with the stream's config event (one reload, not one per path).
             } catch {
                 let message: String
-                if case ControlClient.Failure.refused(let status, let body) = error, status == 409 || status == 412 {
-                    message = "\(body.error.message) (the lists were reloaded; try again)"
+                if case ControlClient.Failure.refused(_, let body) = error {
+                    message = ConsoleModel.refusalWords(code: body.error.code, message: body.error.message)
                 } else {
                     message = "\(error)"
                 }
-                post {
-                    if case .impact? = $0.overlay { $0.overlay = nil }
-                    $0.apply(error: message)
-                }
+                post { $0.apply(refusal: message, to: command) }
                 try? await reloadLists(client)
             }
         }

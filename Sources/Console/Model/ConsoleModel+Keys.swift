@@ -28,12 +28,11 @@ extension ConsoleModel {
     mutating func perform(_ id: KeyAction.ID, key: Key) -> [ConsoleCommand] {
         let backwards = [Key.character("k"), .up, .pageUp, .character("g"), .home].contains(key)
         switch id {
-        case .help:
-            if view == .help { view = viewBeforeHelp } else { viewBeforeHelp = view; view = .help }
-        case .nextView: view = view.next
-        case .previousView: view = view.previous
+        case .help: show(view == .help ? viewBeforeHelp : .help)
+        case .nextView: show(view.next)
+        case .previousView: show(view.previous)
         case .showView:
-            if case .character(let c) = key, let n = Int(String(c)), let target = ConsoleView(rawValue: n) { view = target }
+            if case .character(let c) = key, let n = Int(String(c)), let target = ConsoleView(rawValue: n) { show(target) }
         case .move: moveSelection(by: backwards ? -1 : 1)
         case .page: moveSelection(by: backwards ? -pageSize : pageSize)
         case .jump: selection[view] = backwards ? 0 : max(0, rowCount(view) - 1)
@@ -91,6 +90,12 @@ extension ConsoleModel {
         return []
     }
 
+    /// Switches views; however Help is reached (?, F1, Tab, a click), ? goes back to where it was.
+    mutating func show(_ target: ConsoleView) {
+        if target == .help, view != .help { viewBeforeHelp = view }
+        view = target
+    }
+
     mutating func moveSelection(by step: Int) {
         let count = rowCount(view)
         guard count > 0 else { return }
@@ -145,14 +150,19 @@ extension ConsoleModel {
                 overlay = .impact(dialog)
                 return []
             }
-            overlay = nil
+            // A form's write: the form waits for the daemon's answer again.
+            overlay = dialog.form.map { form in
+                var form = form
+                form.saving = dialog.write
+                return .form(form)
+            }
             return [.acknowledgedWrite(dialog.write)]
         case .enter:
-            if dialog.focus == .cancel { overlay = nil; return [] }
+            if dialog.focus == .cancel { overlay = dialog.form.map { .form($0) }; return [] }
             dialog.hint = "Enter never applies: press E (Shift-e) to apply, Esc to cancel."
             overlay = .impact(dialog)
         case .escape, .character("q"), .character("n"):
-            overlay = nil
+            overlay = dialog.form.map { .form($0) }
         case .tab, .backTab, .left, .right:
             dialog.focus = dialog.focus == .cancel ? .apply : .cancel
             dialog.hint = nil
@@ -170,17 +180,23 @@ extension ConsoleModel {
             return []
         case .tab, .down: form.moveFocus(by: 1)
         case .backTab, .up: form.moveFocus(by: -1)
+        case _ where form.saving != nil:
+            break  // the fields stay as sent until the daemon answers
         case .backspace: form.deleteBackward()
         case .character(let c): form.type(c)
         case .enter:
-            guard form.isValid else { form.triedToSave = true; break }
-            overlay = nil
+            guard form.isValid else { break }
             let revision = revision(of: form.list)
             let source = form.draft.source ?? ""
-            if let id = form.entryID {
-                return [.write(ListWrite(list: form.list, action: .update(entryID: id, form.draft), revision: revision, source: source))]
+            let write = if let id = form.entryID {
+                ListWrite(list: form.list, action: .update(entryID: id, form.draft), revision: revision, source: source)
+            } else {
+                ListWrite(list: form.list, action: .add(form.draft), revision: revision, source: source)
             }
-            return [.write(ListWrite(list: form.list, action: .add(form.draft), revision: revision, source: source))]
+            form.saving = write
+            form.refusal = nil
+            overlay = .form(form)
+            return [.write(write)]
         default: break
         }
         overlay = .form(form)

@@ -119,12 +119,15 @@ public struct ConsoleModel: Hashable, Sendable {
             overlay = .impact(dialog)
         } else if overlay == nil {
             overlay = .impact(ImpactDialog(write: write, report: impact))
+        } else {
+            formSaveNeedsImpact(impact, for: write)
         }
     }
 
     /// The answer to a write: the pending change it started, if it could cut clients off.
     public mutating func apply(write response: EntryWriteResponse, for write: ListWrite) {
         if case .impact(let dialog)? = overlay, dialog.write == write { overlay = nil }
+        formSaved(write)
         if let change = response.pendingChange, change.state == .pending, !pendingChanges.contains(where: { $0.id == change.id }) {
             pendingChanges.append(change)
             pendingChanges.sort { $0.deadline < $1.deadline }

@@ -31,6 +31,8 @@ public struct ImpactDialog: Hashable, Sendable {
     public var focus: Focus = .cancel
     /// Shown when someone presses Enter on the Apply button.
     public var hint: String?
+    /// The form the write came from: Cancel goes back to it, with what was typed.
+    public var form: EntryForm?
 
     public static let applyKey: Character = "E"
 

@@ -25,8 +25,11 @@ public struct EntryForm: Hashable, Sendable {
     public var focus: Field = .source
     /// Listener service names the daemon knows; `all` is always allowed.
     public var knownServices: [String]
-    /// Set by a refused save: from then on empty fields show their error too.
-    public var triedToSave = false
+    /// The write sent on Enter, while the daemon has not answered: the form stays open
+    /// until it does, so a refused save keeps what was typed.
+    public var saving: ListWrite?
+    /// The daemon's words when it refused the last save.
+    public var refusal: String?
 
     public init(list: ListKind, entry: AccessEntry? = nil, knownServices: [String]) {
         self.list = list
@@ -59,7 +62,7 @@ public struct EntryForm: Hashable, Sendable {
     public func problem(_ field: Field) -> String? {
         switch field {
         case .source:
-            if source.isEmpty { return triedToSave ? "required: an address, CIDR or range a-b" : nil }
+            if source.isEmpty { return "required: an address, CIDR or range a-b" }
             do { _ = try AddressSource(parsing: source) } catch { return error.reason }
             return nil
         case .services:
@@ -75,7 +78,15 @@ public struct EntryForm: Hashable, Sendable {
         }
     }
 
-    public var isValid: Bool { Field.allCases.allSatisfy { problem($0) == nil } && !source.isEmpty }
+    public var isValid: Bool { Field.allCases.allSatisfy { problem($0) == nil } }
+
+    /// The problem the form's summary explains: the focused field's, else the first one.
+    public var summaryProblem: (field: Field, problem: String)? {
+        for field in [focus] + Field.allCases {
+            if let problem = problem(field) { return (field, problem) }
+        }
+        return nil
+    }
 
     /// The fields as an edit. `tcp_proxy` is never changed here: it goes through the warning dialog.
     public var draft: EntryDraft {
@@ -83,6 +94,7 @@ public struct EntryForm: Hashable, Sendable {
     }
 
     public mutating func type(_ character: Character) {
+        refusal = nil
         switch focus {
         case .source: source.append(character)
         case .description: description.append(character)
@@ -92,6 +104,7 @@ public struct EntryForm: Hashable, Sendable {
     }
 
     public mutating func deleteBackward() {
+        refusal = nil
         switch focus {
         case .source: if !source.isEmpty { source.removeLast() }
         case .description: if !description.isEmpty { description.removeLast() }

@@ -18,4 +18,7 @@ public enum LinkState: Hashable, Sendable {
         case .failed(let problem, _): "unreachable: \(problem)"
         }
     }
+
+    /// Whether a write can reach the daemon now (the fixture's pretend daemon counts).
+    public var reachesDaemon: Bool { self == .connected || self == .fixture }
 }

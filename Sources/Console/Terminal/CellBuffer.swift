@@ -38,6 +38,8 @@ public struct CellBuffer: Hashable, Sendable {
     public private(set) var width: Int
     public private(set) var height: Int
     public private(set) var cells: [Cell]
+    /// What clicks mean where, in drawing order: what is drawn later (a dialog) lies on top.
+    public private(set) var clickRegions: [ClickRegion] = []
 
     public init(width: Int, height: Int, fill: Cell = Cell()) {
         self.width = max(0, width)
@@ -92,16 +94,40 @@ public struct CellBuffer: Hashable, Sendable {
         if after < self.width, self[after, y].isContinuation { self[after, y].text = " " }
     }
 
-    /// Draws a box border with single lines.
-    public mutating func box(_ rect: Rect, role: ColorRole, attributes: CellAttributes = []) {
-        guard rect.width >= 2, rect.height >= 2 else { return }
-        let horizontal = String(repeating: "─", count: rect.width - 2)
-        write("┌" + horizontal + "┐", x: rect.x, y: rect.y, role: role, attributes: attributes)
-        write("└" + horizontal + "┘", x: rect.x, y: rect.maxY - 1, role: role, attributes: attributes)
-        for y in (rect.y + 1)..<(rect.maxY - 1) {
-            write("│", x: rect.x, y: y, role: role, attributes: attributes)
-            write("│", x: rect.maxX - 1, y: y, role: role, attributes: attributes)
+    /// The lines of a box border: single for ordinary boxes, double for warnings, so a
+    /// warning looks unlike any other box even without colour.
+    public enum BoxLines: Sendable {
+        case single, double
+        var glyphs: (h: String, v: String, tl: String, tr: String, bl: String, br: String) {
+            switch self {
+            case .single: ("─", "│", "┌", "┐", "└", "┘")
+            case .double: ("═", "║", "╔", "╗", "╚", "╝")
+            }
         }
+    }
+
+    /// Draws a box border.
+    public mutating func box(_ rect: Rect, role: ColorRole, attributes: CellAttributes = [], lines: BoxLines = .single) {
+        guard rect.width >= 2, rect.height >= 2 else { return }
+        let g = lines.glyphs
+        let horizontal = String(repeating: g.h, count: rect.width - 2)
+        write(g.tl + horizontal + g.tr, x: rect.x, y: rect.y, role: role, attributes: attributes)
+        write(g.bl + horizontal + g.br, x: rect.x, y: rect.maxY - 1, role: role, attributes: attributes)
+        for y in (rect.y + 1)..<(rect.maxY - 1) {
+            write(g.v, x: rect.x, y: y, role: role, attributes: attributes)
+            write(g.v, x: rect.maxX - 1, y: y, role: role, attributes: attributes)
+        }
+    }
+
+    /// Registers what a click inside `rect` means (clipped to the screen).
+    public mutating func clickable(_ rect: Rect, _ target: ClickTarget) {
+        guard rect.width > 0, rect.height > 0 else { return }
+        clickRegions.append(ClickRegion(rect: rect, target: target))
+    }
+
+    /// What a click at (x, y) lands on: the topmost region there, or nil.
+    public func target(atX x: Int, y: Int) -> ClickTarget? {
+        clickRegions.last { x >= $0.rect.x && x < $0.rect.maxX && y >= $0.rect.y && y < $0.rect.maxY }?.target
     }
 
     /// The screen as text, one line per row, trailing spaces kept (fixed width).

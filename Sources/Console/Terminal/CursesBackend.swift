@@ -20,6 +20,12 @@ public final class CursesBackend: TerminalBackend {
     private var previous: CellBuffer?
     private var styles: [ColorRole: (attributes: attr_t, pair: Int16)] = [:]
     private let mouse: Bool
+    /// Sequences curses does not know (its terminfo entry lacks them) come through as bytes.
+    private var parser = KeyParser()
+    private var queued: [Key] = []
+    /// The terminal's clear-screen string when it has no alternate screen (vt100, linux):
+    /// the console's last screen is wiped on exit rather than left behind.
+    private let clearOnExit: String?
 
     /// `installSignalHandlers`: end curses and exit on SIGINT/SIGTERM; off when the caller
     /// handles those signals itself (the demo stops its gate first).
@@ -39,7 +45,9 @@ public final class CursesBackend: TerminalBackend {
         noecho()
         nonl()
         keypad(window, true)
+        meta(window, true)
         set_escdelay(25)
+        clearOnExit = mg_capability("smcup") == nil ? mg_capability("clear").map { Self.withoutPadding(String(cString: $0)) } : nil
         curs_set(0)
         if mouse { mousemask(mg_all_mouse_events(), nil); mouseinterval(0) }
         setUpColours(theme)
@@ -67,12 +75,16 @@ public final class CursesBackend: TerminalBackend {
                 pair = Int16(index + 1)
                 init_pair(pair, Int16(style.foreground.number(available: available)),
                           Int16(style.background.number(available: available)))
-            } else if !colours, role == .selected || role == .buttonFocused || role == .banner || role == .topBar {
+            } else if !colours, Self.reverseWithoutColour.contains(role) {
                 attributes |= mg_a_reverse()
             }
             styles[role] = (attributes, pair)
         }
     }
+
+    /// Roles that need reverse video on a terminal without colour (vt100) to stay apart:
+    /// the selection, focus, the banners and the TCP Proxy warning.
+    static let reverseWithoutColour: Set<ColorRole> = [.selected, .buttonFocused, .banner, .topBar, .danger, .dangerTitle]
 
     public var size: (width: Int, height: Int) { (Int(mg_cols()), Int(mg_lines())) }
 
@@ -108,21 +120,24 @@ public final class CursesBackend: TerminalBackend {
         _ = mg_put_cell(window, Int32(y), Int32(x), wide, attributes, style.pair)
     }
 
+    /// Keys curses decodes from terminfo come as key codes; every other byte goes through
+    /// the `KeyParser`, which waits (the escape delay) for the rest of a sequence.
     public func readKey(timeoutMilliseconds: Int) -> Key? {
-        wtimeout(window, Int32(timeoutMilliseconds))
-        var code: wint_t = 0
-        let result = wget_wch(window, &code)
-        if result == ERR { return nil }
-        if result == KEY_CODE_YES { return functionKey(Int32(code)) }
-        switch code {
-        case 9: return .tab
-        case 10, 13: return .enter
-        case 27: return .escape
-        case 8, 127: return .backspace
-        default:
-            guard let scalar = Unicode.Scalar(UInt32(code)), code >= 32 else { return nil }
-            return .character(Character(scalar))
+        while queued.isEmpty {
+            wtimeout(window, Int32(parser.isWaiting ? KeyParser.escapeDelayMilliseconds : timeoutMilliseconds))
+            let code = wgetch(window)
+            if code == ERR {
+                guard parser.isWaiting else { return nil }
+                queued += parser.flush()
+                if queued.isEmpty { return nil }
+            } else if code >= KEY_MIN {
+                queued += parser.flush()
+                if let key = functionKey(code) { queued.append(key) }
+            } else {
+                queued += parser.feed(UInt8(truncatingIfNeeded: code))
+            }
         }
+        return queued.removeFirst()
     }
 
     private func functionKey(_ code: Int32) -> Key? {
@@ -146,18 +161,47 @@ public final class CursesBackend: TerminalBackend {
             guard mouse else { return nil }
             var event = MEVENT()
             guard getmouse(&event) == OK else { return nil }
-            if event.bstate & mg_button4_pressed() != 0 { return .wheel(-1) }
-            if mg_button5_pressed() != 0, event.bstate & mg_button5_pressed() != 0 { return .wheel(1) }
-            if event.bstate & mg_button1_clicked() != 0 { return .click(x: Int(event.x), y: Int(event.y)) }
-            return nil
+            var buttons: MouseButtons = []
+            if event.bstate & mg_button4_pressed() != 0 { buttons.insert(.wheelUp) }
+            if mg_button5_pressed() != 0, event.bstate & mg_button5_pressed() != 0 { buttons.insert(.wheelDown) }
+            if event.bstate & mg_button1_clicked() != 0 { buttons.insert(.leftPress) }
+            return .mouse(x: Int(event.x), y: Int(event.y), buttons: buttons)
         default:
             for n in 1...12 where code == mg_key_f(Int32(n)) { return .function(n) }
-            return nil
+            return boundKey(code)
         }
+    }
+
+    /// A key code curses made up for an extended terminfo key (`kcbt2=\E[Z` on the Linux
+    /// console, `kEND5`, …): what its sequence means to the `KeyParser`, or nil.
+    private func boundKey(_ code: Int32) -> Key? {
+        guard let bound = keybound(code, 0) else { return nil }
+        defer { free(bound) }
+        var parser = KeyParser()
+        let length = strlen(bound)
+        let bytes = UnsafeRawBufferPointer(start: bound, count: length)
+        let keys = parser.feed(Array(bytes)) + parser.flush()
+        return keys.count == 1 ? keys[0] : nil
     }
 
     public func shutdown() {
         endwin()
         delscreen(screen)
+        if let clearOnExit {
+            let bytes = Array(clearOnExit.utf8)
+            _ = bytes.withUnsafeBufferPointer { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+        }
+    }
+
+    /// A terminfo string without its padding (`$<50>`), to write it ourselves.
+    static func withoutPadding(_ capability: String) -> String {
+        var result = ""
+        var rest = Substring(capability)
+        while let start = rest.range(of: "$<") {
+            result += rest[..<start.lowerBound]
+            guard let end = rest[start.upperBound...].firstIndex(of: ">") else { return result }
+            rest = rest[rest.index(after: end)...]
+        }
+        return result + rest
     }
 }

@@ -90,7 +90,7 @@ enum BuiltinThemes {
         filter            bright-yellow   black        bold
         """#,
         "mono": #"""
-        # mailgate console theme: mono (no colour at all; NO_COLOR forces it). Attributes only.
+        # mailgate console theme: mono (no colour at all; NO_COLOR chooses it without --theme). Attributes only.
         # role            foreground      background   attributes
         normal            default         default
         top-bar           default         default      reverse
@@ -109,7 +109,7 @@ enum BuiltinThemes {
         footer-label      default         default
         dialog            default         default
         dialog-title      default         default      bold
-        danger            default         default
+        danger            default         default      reverse
         danger-title      default         default      reverse,bold
         button            default         default
         button-focused    default         default      reverse,bold

@@ -93,10 +93,11 @@ public struct Theme: Hashable, Sendable {
     }
 
     /// Where `--theme NAME|PATH` comes from: a path (contains "/" or ends ".theme") is read
-    /// from disk; a name is one of the built-in themes. `NO_COLOR` (set, non-empty) forces mono.
+    /// from disk; a name is one of the built-in themes. Without `--theme`, `NO_COLOR` (set,
+    /// non-empty) means mono; a theme asked for by name wins over it.
     public static func load(_ nameOrPath: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws -> Theme {
-        if let noColor = environment["NO_COLOR"], !noColor.isEmpty {
+        if nameOrPath == nil, let noColor = environment["NO_COLOR"], !noColor.isEmpty {
             return try Theme(name: "mono", text: BuiltinThemes.text["mono"]!)
         }
         let choice = nameOrPath ?? "default"

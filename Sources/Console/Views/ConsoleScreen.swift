@@ -38,7 +38,7 @@ public enum ConsoleScreen {
         switch model.overlay {
         case .confirm(let dialog)?: ConfirmDialogWidget(dialog: dialog).render(into: &buffer, in: area)
         case .impact(let dialog)?: ImpactDialogWidget(dialog: dialog).render(into: &buffer, in: area)
-        case .form(let form)?: EntryFormWidget(form: form).render(into: &buffer, in: area)
+        case .form(let form)?: EntryFormWidget(form: form, offline: !model.link.reachesDaemon).render(into: &buffer, in: area)
         case nil: break
         }
         return buffer

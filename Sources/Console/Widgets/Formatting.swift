@@ -46,6 +46,30 @@ enum Formatting {
         return String(format: "%02d:%02d:%02dZ", c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
     }
 
+    /// The text cut to `width` cells at a word boundary, ending in "…" when something was
+    /// cut (mid-word only when the first word alone is too long).
+    static func clipped(_ text: String, width: Int) -> String {
+        guard text.cellWidth > width else { return text }
+        guard width > 1 else { return String(repeating: "…", count: max(0, width)) }
+        var kept = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            let next = kept.isEmpty ? String(word) : kept + " " + word
+            if next.cellWidth > width - 1 { break }
+            kept = next
+        }
+        if kept.isEmpty { return text.truncated(to: width) }
+        return kept.trimmingCharacters(in: CharacterSet(charactersIn: " ,;:")) + "…"
+    }
+
+    /// Words wrapped to at most `lines` lines; the last one clipped at a word boundary
+    /// when the text needs more.
+    static func wrap(_ text: String, width: Int, lines limit: Int) -> [String] {
+        let all = wrap(text, width: width)
+        guard all.count > limit, limit > 0 else { return all }
+        let rest = all[(limit - 1)...].joined(separator: " ")
+        return Array(all.prefix(limit - 1)) + [clipped(rest, width: width)]
+    }
+
     /// Words wrapped to lines of at most `width` cells.
     static func wrap(_ text: String, width: Int) -> [String] {
         guard width > 0 else { return [] }

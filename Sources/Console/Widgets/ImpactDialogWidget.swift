@@ -41,16 +41,14 @@ struct ImpactDialogWidget {
         if lines.count > room { lines = Array(lines.prefix(room - 1)) + ["… (\(lines.count - room + 1) more lines: see `mailgate` CLI or POST /v1/impact)"] }
         let hint = dialog.hint ?? "Enter or Esc cancels. Enter never applies."
         let rect = area.centred(width: width, height: lines.count + 5)
-        let frame = DialogFrame(title: "⚠ WARNING: \(dialog.title)", body: .danger, titleRole: .dangerTitle)
+        let frame = DialogFrame(title: "⚠ WARNING: \(dialog.title)", body: .danger, titleRole: .dangerTitle, lines: .double)
         let inner = frame.render(into: &buffer, rect)
         for (i, line) in lines.enumerated() { buffer.write(line, x: inner.x, y: inner.y + i, role: .danger) }
         let y = inner.maxY - 2
-        var x = buffer.write(DialogFrame.button("Cancel", focused: dialog.focus == .cancel), x: inner.x, y: y,
-                             role: dialog.focus == .cancel ? .buttonFocused : .button)
+        var x = DialogFrame.drawButton("Cancel", .cancel, focused: dialog.focus == .cancel, x: inner.x, y: y, into: &buffer)
         x = buffer.write("   ", x: x, y: y, role: .danger)
         let apply = dialog.canApply ? "Apply: press E (Shift-e)" : "Apply: waiting for the evidence"
-        buffer.write(DialogFrame.button(apply, focused: dialog.focus == .apply), x: x, y: y,
-                     role: dialog.focus == .apply ? .buttonFocused : .button, maxX: inner.maxX)
+        DialogFrame.drawButton(apply, .confirm, focused: dialog.focus == .apply, x: x, y: y, into: &buffer, maxX: inner.maxX)
         buffer.write(hint, x: inner.x, y: y + 1, role: .dangerTitle, maxX: inner.maxX)
     }
 }

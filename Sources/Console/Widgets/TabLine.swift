@@ -8,7 +8,9 @@ struct TabLine {
             let key = view == .help ? "?" : "\(view.rawValue)"
             let active = view == current
             let text = active ? "[\(key) \(view.title)]" : " \(key) \(view.title) "
+            let start = x
             x = buffer.write(text, x: x, y: y, role: active ? .tabActive : .tabInactive, maxX: width)
+            buffer.clickable(Rect(x: start, y: y, width: x - start, height: 1), .tab(view.rawValue))
             x = buffer.write(" ", x: x, y: y, role: .normal, maxX: width)
         }
     }

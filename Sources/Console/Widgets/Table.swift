@@ -111,6 +111,7 @@ public struct Table {
             case .note(let text):
                 buffer.write(text, x: rect.x, y: y, role: .dim, maxX: rect.maxX)
             case .data(let cells, let roles):
+                buffer.clickable(Rect(x: full.x, y: y, width: full.width, height: 1), .row(dataIndex))
                 let isSelected = dataIndex == selected
                 if isSelected {
                     buffer.fill(Rect(x: full.x, y: y, width: full.width, height: 1), role: .selected)
