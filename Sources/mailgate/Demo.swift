@@ -3,6 +3,7 @@ import ArgumentParser
 import Console
 import Foundation
 import Gate
+import MailgateAPI
 import NIOPosix
 
 /// `mailgate demo`: a gate on loopback in front of built-in greeting upstreams, with
@@ -181,9 +182,13 @@ final class ConsoleFailure: @unchecked Sendable {
 
 /// One event as a line of the demo's feed (and of `mailgate events`).
 enum EventLine {
-    static func format(_ event: GateEvent) -> String {
-        let time = event.time.formatted(.iso8601.time(includingFractionalSeconds: false))
-        var parts = [time, event.kind.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)]
+    static func format(_ item: Event) -> String {
+        let time = item.time.formatted(.iso8601.time(includingFractionalSeconds: false))
+        var parts = [time, item.kindName.padding(toLength: 14, withPad: " ", startingAt: 0)]
+        guard let event = item.gate else {
+            if let detail = item.control?.detail { parts.append(detail) }
+            return parts.joined(separator: "  ")
+        }
         if let reason = event.reason { parts.append(reason.rawValue) }
         if let service = event.service { parts.append(service) }
         if let peer = event.peer { parts.append("from \(peer)") }

@@ -1,6 +1,6 @@
 import AccessPolicy
 import ArgumentParser
-import Control
+import ControlServer
 import Foundation
 import Gate
 import Logging

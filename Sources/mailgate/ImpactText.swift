@@ -1,6 +1,6 @@
 import AccessPolicy
-import Control
 import Foundation
+import MailgateAPI
 
 /// The impact of an edit as the CLI prints it on stderr before asking: the daemon's report
 /// word for word, or, for a file edit, the blocks of addresses whose connections it refuses.

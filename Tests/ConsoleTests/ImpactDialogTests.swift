@@ -1,5 +1,4 @@
 import AccessPolicy
-import Control
 import Foundation
 import Testing
 @testable import Console

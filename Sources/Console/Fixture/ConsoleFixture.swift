@@ -1,7 +1,8 @@
 import AccessPolicy
-import Control
+import ControlServer
 import Foundation
 import Gate
+import MailgateAPI
 import NetAddress
 
 /// Sample daemon state for golden screens and `mailgate tui --fixture`: a small mail
@@ -96,7 +97,7 @@ public enum ConsoleFixture {
     }
 
     /// Rejects of the last quarter hour, oldest first, with sequence numbers.
-    public static func events(now: Date) -> [GateEvent] {
+    public static func events(now: Date) -> [Event] {
         var events: [GateEvent] = []
         func add(_ count: Int, every seconds: Double, lastAgo: Double, peer: String, real: String? = nil,
                  service: String, reason: RejectReason) {
@@ -112,8 +113,7 @@ public enum ConsoleFixture {
         add(5, every: 1, lastAgo: 610, peer: "100.64.3.9", service: "pop3", reason: .connectionLimit)
         add(1, every: 1, lastAgo: 12, peer: "203.0.113.20", service: "smtp", reason: .upstreamUnavailable)
         events.sort { $0.time < $1.time }
-        for i in events.indices { events[i].sequence = UInt64(i + 1) }
-        return events
+        return events.enumerated().map { Event(sequence: UInt64($0.offset + 1), $0.element) }
     }
 
     /// What the fixture's gate saw in the last 15 minutes, per exact address: lb2's refused

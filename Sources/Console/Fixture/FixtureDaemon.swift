@@ -1,7 +1,8 @@
 import AccessPolicy
-import Control
+import ControlServer
 import Foundation
 import Gate
+import MailgateAPI
 import NetAddress
 
 /// A pretend daemon over the fixture: carries out the console's commands the way the
@@ -14,7 +15,7 @@ public struct FixtureDaemon: Sendable {
     public var revisionNumber = 42
     public var pending: [PendingChange] = []
     public var connections: ConnectionsResponse
-    public var events: [GateEvent]
+    public var events: [Event]
     var started: Date
     var lastSynthetic: Date
     public var revertAfter: Double = 120
@@ -141,8 +142,8 @@ public struct FixtureDaemon: Sendable {
         var info = change.info
         info.state = .reverted
         info.outcome = "\(why): \(undo.words)"
-        var event = GateEvent(time: model.now, kind: .changeReverted, detail: "change \(info.id) (\(info.summary)) \(why): \(undo.words)")
-        event.sequence = (events.last?.sequence ?? 0) + 1
+        let event = Event(sequence: (events.last?.sequence ?? 0) + 1,
+                          ControlEvent(time: model.now, kind: .changeReverted, detail: "change \(info.id) (\(info.summary)) \(why): \(undo.words)"))
         events.append(event)
         model.apply(settled: info)
         model.apply(event: event)
@@ -163,8 +164,8 @@ public struct FixtureDaemon: Sendable {
             ("203.0.113.8", "pop3", .proxyHeaderFromUntrustedSource),
         ]
         let (peer, service, reason) = samples[tick % samples.count]
-        var event = GateEvent(time: model.now, kind: .rejected, service: service, peer: IPAddress(peer), reason: reason)
-        event.sequence = (events.last?.sequence ?? 0) + 1
+        let event = Event(sequence: (events.last?.sequence ?? 0) + 1,
+                          GateEvent(time: model.now, kind: .rejected, service: service, peer: IPAddress(peer), reason: reason))
         events.append(event)
         model.apply(event: event)
     }

@@ -1,5 +1,5 @@
 import AccessPolicy
-import Control
+import MailgateAPI
 
 /// A yes/no question before something destructive; focus starts on Cancel.
 public struct ConfirmDialog: Hashable, Sendable {
