@@ -72,9 +72,15 @@ let package = Package(
         // ncurses (wide characters) for the console's one curses backend.
         .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
         // The console: terminal layer, widgets, views, actions, themes. Curses only in CursesBackend.
-        .target(name: "Console", dependencies: ["CNCurses", "ControlClient", "ControlServer", "MailgateAPI", "AccessPolicy", "Gate", "NetAddress"]),
+        .target(name: "Console", dependencies: ["CNCurses", "ControlClient", "MailgateAPI", "AccessPolicy", "NetAddress"]),
+        // The console's sample daemon state, for `mailgate tui --fixture` and the golden screens.
+        .target(name: "ConsoleFixture", dependencies: [
+            "Console", "ControlServer", "ControlClient", "Gate", "MailgateAPI", "AccessPolicy", "NetAddress",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
         .executableTarget(name: "mailgate", dependencies: [
-            "NetAddress", "ProxyProtocol", "AccessPolicy", "MailgateAPI", "Gate", "ControlServer", "ControlClient", "UnixSocket", "Console",
+            "NetAddress", "ProxyProtocol", "AccessPolicy", "MailgateAPI", "Gate", "ControlServer", "ControlClient", "UnixSocket", "Console", "ConsoleFixture",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -118,7 +124,9 @@ let package = Package(
             "AccessPolicy", "NetAddress",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "ControlClient", "ControlServer", "MailgateAPI", "AccessPolicy", "Gate", "NetAddress"],
+        .testTarget(name: "ConsoleTests", dependencies: [
+            "Console", "ConsoleFixture", "ControlClient", "ControlServer", "MailgateAPI", "AccessPolicy", "Gate", "NetAddress",
+        ],
                     exclude: ["Goldens"]),
         .testTarget(name: "ControlServerTests", dependencies: [
             "ControlServer", "ControlClient", "Gate", "MailgateAPI", "AccessPolicy", "NetAddress", "StrictJSON",

@@ -2,6 +2,7 @@ import AccessPolicy
 import Foundation
 import Testing
 @testable import Console
+@testable import ConsoleFixture
 
 @Suite("The impact dialog before every change that could cut clients off: Cancel first, never a lone Enter")
 struct ImpactDialogTests {

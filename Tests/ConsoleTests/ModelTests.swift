@@ -5,6 +5,7 @@ import MailgateAPI
 import NetAddress
 import Testing
 @testable import Console
+@testable import ConsoleFixture
 
 @Suite("The console model: pure updates and keys")
 struct ModelTests {

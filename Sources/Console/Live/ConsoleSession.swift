@@ -1,7 +1,6 @@
 import AccessPolicy
 import ControlClient
 import Foundation
-import Gate
 import MailgateAPI
 
 /// The live console: feeds a `ConsoleModel` from the control API and carries out its

@@ -1,6 +1,5 @@
 import AccessPolicy
 import Foundation
-import Gate
 import MailgateAPI
 
 /// Everything the console shows, as plain state. Views render it; the API client (or the

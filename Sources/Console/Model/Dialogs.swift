@@ -64,4 +64,9 @@ public enum Overlay: Hashable, Sendable {
 public struct Notice: Hashable, Sendable {
     public var text: String
     public var isError: Bool
+
+    public init(text: String, isError: Bool) {
+        self.text = text
+        self.isError = isError
+    }
 }

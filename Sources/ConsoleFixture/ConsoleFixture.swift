@@ -1,4 +1,5 @@
 import AccessPolicy
+import Console
 import ControlServer
 import Foundation
 import Gate
@@ -18,26 +19,25 @@ public enum ConsoleFixture {
 
     public static func status(now: Date, lists: AccessLists, revision: String, pending: [PendingChangeInfo] = [],
                               connections: ConnectionsResponse) -> StatusResponse {
-        func listener(_ service: String, _ listen: String, _ upstream: String, _ proxy: String, _ proto: String, _ up: Bool) -> [String: Any] {
-            ["service": service, "listen": [listen], "upstream": upstream, "upstream_proxy": proxy, "protocol": proto,
-             "upstream_reachable": up]
+        func listener(_ service: String, _ listen: String, _ upstream: String, _ proxy: String, _ proto: String,
+                      _ up: Bool) -> StatusResponse.Listener {
+            StatusResponse.Listener(service: service, listen: [listen], upstream: upstream, upstreamProxy: proxy, protocol: proto,
+                                    upstreamReachable: up)
         }
-        return APIValue.decode(StatusResponse.self, [
-            "version": "0.1.0", "started": APIValue.time(now.addingTimeInterval(-11_520)), "uptime_seconds": 11_520.0,
-            "access_file": "/etc/mailgate/access.toml", "revision": revision,
-            "listeners": [
+        let counts = StatusResponse.Counts(
+            open: connections.proxied.count + connections.direct.count + connections.awaitingHeader.count,
+            awaitingHeader: connections.awaitingHeader.count, relayingDirect: connections.direct.count,
+            relayingProxied: connections.proxied.count, acceptedTotal: 48_213, rejectedTotal: 1_377)
+        return StatusResponse(
+            version: "0.1.0", started: now.addingTimeInterval(-11_520), uptimeSeconds: 11_520, accessFile: "/etc/mailgate/access.toml",
+            revision: revision,
+            listeners: [
                 listener("imap", "0.0.0.0:143", "127.0.0.1:10143", "v2", "imap", true),
                 listener("pop3", "0.0.0.0:110", "127.0.0.1:10110", "v2", "pop3", true),
                 listener("smtp", "0.0.0.0:25", "127.0.0.1:10025", "v1", "smtp", false),
                 listener("imaps", "0.0.0.0:993", "127.0.0.1:10993", "v2", "tls", true),
             ],
-            "connections": [
-                "open": connections.proxied.count + connections.direct.count + connections.awaitingHeader.count,
-                "awaiting_header": connections.awaitingHeader.count, "relaying_direct": connections.direct.count,
-                "relaying_proxied": connections.proxied.count, "accepted_total": 48_213, "rejected_total": 1_377,
-            ] as [String: Any],
-            "pending_changes": pending.map(APIValue.encode),
-        ] as [String: Any])
+            connections: counts, pendingChanges: pending)
     }
 
     public static var lists: AccessLists {
@@ -92,8 +92,7 @@ public enum ConsoleFixture {
 
     static func makeConnections(proxied: [ConnectionSnapshot], direct: [ConnectionSnapshot],
                                 awaitingHeader: [ConnectionSnapshot]) -> ConnectionsResponse {
-        APIValue.decode(ConnectionsResponse.self, ["proxied": proxied.map(APIValue.encode), "direct": direct.map(APIValue.encode),
-                                                   "awaiting_header": awaitingHeader.map(APIValue.encode)])
+        ConnectionsResponse(proxied: proxied, direct: direct, awaitingHeader: awaitingHeader)
     }
 
     /// Rejects of the last quarter hour, oldest first, with sequence numbers.

@@ -1,4 +1,5 @@
 import AccessPolicy
+import Console
 import ControlServer
 import Foundation
 import Gate
@@ -45,8 +46,7 @@ public struct FixtureDaemon: Sendable {
     }
 
     func listResponse(_ kind: ListKind) -> AccessListResponse {
-        APIValue.decode(AccessListResponse.self, ["list": kind.rawValue, "revision": revision,
-                                                  "entries": lists[kind].map(APIValue.encode)] as [String: Any])
+        AccessListResponse(list: kind, revision: revision, entries: lists[kind])
     }
 
     /// Everything the console fetches when it starts.
@@ -120,14 +120,11 @@ public struct FixtureDaemon: Sendable {
             return
         }
         lists = edited.lists
-        var response = APIValue.decode(EntryWriteResponse.self, ["revision": "r\(revisionNumber + 1)"] as [String: Any])
-        response.entry = edited.after
+        var response = EntryWriteResponse(revision: "r\(revisionNumber + 1)", entry: edited.after)
         if impact.requiresAcknowledgement, let subject = edited.after ?? edited.before {
-            let info = APIValue.decode(PendingChangeInfo.self, [
-                "id": "chg-\(revisionNumber + 1)", "list": write.list.rawValue, "entry_id": subject.id, "source": "\(subject.source)",
-                "summary": impact.change, "by": "you", "created": APIValue.time(now),
-                "deadline": APIValue.time(now.addingTimeInterval(revertAfter)), "state": "pending",
-            ] as [String: Any])
+            let info = PendingChangeInfo(id: "chg-\(revisionNumber + 1)", list: write.list, entryID: subject.id, source: "\(subject.source)",
+                                         summary: impact.change, by: "you", created: now, deadline: now.addingTimeInterval(revertAfter),
+                                         state: .pending)
             pending.append(PendingChange(info: info, before: edited.before, after: edited.after))
             response.pendingChange = info
         }
