@@ -115,6 +115,38 @@ public enum ConsoleFixture {
         return events.enumerated().map { Event(sequence: UInt64($0.offset + 1), $0.element) }
     }
 
+    /// The sample site's listeners (never bound: the fixture runs no gate).
+    public static var listeners: [ListenerConfiguration] {
+        func listener(_ service: String, _ port: UInt16, _ upstream: UInt16, _ proxy: UpstreamProxyMode,
+                      _ reply: ReplyProtocol) -> ListenerConfiguration {
+            ListenerConfiguration(service: service, listen: [endpoint("0.0.0.0:\(port)")], upstream: endpoint("127.0.0.1:\(upstream)"),
+                                  upstreamProxy: proxy, replyProtocol: reply)
+        }
+        return [listener("imap", 143, 10143, .v2, .imap), listener("pop3", 110, 10110, .v2, .pop3),
+                listener("smtp", 25, 10025, .v1, .smtp), listener("imaps", 993, 10993, .v2, .tls)]
+    }
+
+    /// Connections one exact address made to one service: (measure, last minute, last 15 minutes).
+    public struct Traffic: Sendable {
+        public var source: IPAddress
+        public var service: String
+        public var counts: [(TrafficWindows.Measure, Int, Int)]
+    }
+
+    /// The traffic behind `observations` that the rejects in `events` do not already count
+    /// (lb2's refused headers are among the rejects).
+    public static var traffic: [Traffic] {
+        [
+            Traffic(source: ip("203.0.113.8"), service: "imap", counts: [(.direct, 1, 12)]),
+            Traffic(source: ip("203.0.113.7"), service: "imap", counts: [(.proxied, 9, 214)]),
+            Traffic(source: ip("203.0.113.7"), service: "pop3", counts: [(.proxied, 2, 31)]),
+            Traffic(source: ip("100.64.12.5"), service: "imap", counts: [(.behindProxy, 1, 17)]),
+            Traffic(source: ip("203.0.113.21"), service: "imap", counts: [(.direct, 0, 5)]),
+            Traffic(source: ip("192.0.2.44"), service: "imap", counts: [(.direct, 1, 311)]),
+            Traffic(source: ip("192.0.2.45"), service: "smtp", counts: [(.direct, 0, 40)]),
+        ]
+    }
+
     /// What the fixture's gate saw in the last 15 minutes, per exact address: lb2's refused
     /// headers (it is a load balancer whose flag is missing), the head office's direct
     /// clients, lb1's proxied sessions and a client behind it, a webmail host beside the load

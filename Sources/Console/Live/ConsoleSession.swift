@@ -11,6 +11,8 @@ public final class ConsoleSession: @unchecked Sendable {
     public let socketPath: String
     /// Seconds between status/connections refreshes.
     public var refreshInterval: Double = 2
+    /// The daemon is the built-in sample (`mailgate tui --fixture`): the top bar says so.
+    public var presentsFixture = false
     private let lock = NSLock()
     private var posted: [@Sendable (inout ConsoleModel) -> Void] = []
     private var stopRequested = false
@@ -96,7 +98,8 @@ public final class ConsoleSession: @unchecked Sendable {
                 lastSequence = max(lastSequence, loaded)
                 attempt = 0
                 wasConnected = true
-                post { $0.apply(link: .connected) }
+                let link: LinkState = presentsFixture ? .fixture : .connected
+                post { $0.apply(link: link) }
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     let since = lastSequence
                     group.addTask { try await self.stream(client, since: since) }
