@@ -3,6 +3,7 @@ import Console
 import ControlServer
 import Foundation
 import Gate
+import Logging
 import MailgateAPI
 import NetAddress
 
@@ -83,7 +84,7 @@ public enum ConsoleFixture {
             direct: [
                 c(1012, "imap", "192.0.2.44:50122", nil, office, .relayingDirect, 7_260, 301_220, 48_100_221),
                 c(1060, "smtp", "100.64.200.9:33012", nil, nil, .relayingDirect, 45, 1_812, 633),
-                c(1062, "imaps", "[2001:db8:100::12]:50991", nil, ("w1f00d004", "2001:db8:100::/48"), .relayingDirect, 20, 5_120, 9_912),
+                c(1062, "imaps", "[2001:db8:100::12]:50991", nil, nil, .relayingDirect, 20, 5_120, 9_912),
             ],
             awaitingHeader: [
                 c(1064, "imap", "203.0.113.7:42017", nil, lb1, .awaitingHeader, 1, 0, 0),
@@ -147,29 +148,20 @@ public enum ConsoleFixture {
         ]
     }
 
-    /// What the fixture's gate saw in the last 15 minutes, per exact address: lb2's refused
-    /// headers (it is a load balancer whose flag is missing), the head office's direct
-    /// clients, lb1's proxied sessions and a client behind it, a webmail host beside the load
-    /// balancers.
-    public static var observations: [ChangeImpact.Observation] {
-        func seen(_ source: String, _ service: String, direct: (Int, Int) = (0, 0), proxied: (Int, Int) = (0, 0),
-                  headers: (Int, Int) = (0, 0), behind: (Int, Int) = (0, 0)) -> ChangeImpact.Observation {
-            var minute = SourceActivity(), quarter = SourceActivity()
-            (minute.direct, quarter.direct) = direct
-            (minute.proxied, quarter.proxied) = proxied
-            (minute.untrustedHeaders, quarter.untrustedHeaders) = headers
-            (minute.behindProxy, quarter.behindProxy) = behind
-            return ChangeImpact.Observation(source: ip(source), service: service, lastMinute: minute, last15Minutes: quarter)
+    /// What the fixture's gate saw in the last 15 minutes, per exact address, counted by the
+    /// daemon's own traffic windows from `events` and `traffic` (lb2's refused headers — it is
+    /// a load balancer whose flag is missing —, the head office's direct clients, lb1's
+    /// proxied sessions and a client behind it, a webmail host beside the load balancers).
+    public static func observations(now: Date) -> [ChangeImpact.Observation] {
+        let lists = self.lists
+        let policy = AccessPolicy(lists: lists, services: listeners.map(\.service))
+        var logger = Logger(label: "mailgate-fixture")
+        logger.logLevel = .critical
+        let gate = GateState(policy: policy, limits: ConnectionLimits(), logger: logger)
+        FixtureServer.seed(gate, policy: policy, now: now)
+        return gate.windows.recent(now: Int64(now.timeIntervalSince1970)).map {
+            ChangeImpact.Observation(source: $0.source, service: $0.service, lastMinute: $0.lastMinute, last15Minutes: $0.last15Minutes)
         }
-        return [
-            seen("203.0.113.8", "imap", direct: (1, 12), headers: (4, 48)),
-            seen("203.0.113.7", "imap", proxied: (9, 214)),
-            seen("203.0.113.7", "pop3", proxied: (2, 31)),
-            seen("100.64.12.5", "imap", behind: (1, 17)),
-            seen("203.0.113.21", "imap", direct: (0, 5)),
-            seen("192.0.2.44", "imap", direct: (1, 311)),
-            seen("192.0.2.45", "smtp", direct: (0, 40)),
-        ]
     }
 
     /// The open connections as the impact computation sees them.

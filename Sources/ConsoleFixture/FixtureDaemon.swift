@@ -18,10 +18,9 @@ public struct FixtureDaemon: Sendable {
     public var connections: ConnectionsResponse
     public var events: [Event]
     var started: Date
-    var lastSynthetic: Date
+    /// The traffic the impact report counts, as the daemon's windows count it at `started`.
+    let observations: [ChangeImpact.Observation]
     public var revertAfter: Double = 120
-    /// Adds a made-up reject every few seconds, so the preview looks alive.
-    public var synthesizeTraffic = false
 
     /// A change waiting for confirmation, and the entry before and after it.
     public struct PendingChange: Sendable {
@@ -35,7 +34,7 @@ public struct FixtureDaemon: Sendable {
         connections = ConsoleFixture.connections(now: now)
         events = ConsoleFixture.events(now: now)
         started = now
-        lastSynthetic = now
+        observations = ConsoleFixture.observations(now: now)
     }
 
     var revision: String { "r\(revisionNumber)" }
@@ -114,7 +113,7 @@ public struct FixtureDaemon: Sendable {
         }
         let impact = ChangeImpact(list: write.list, before: edited.before, after: edited.after, current: lists, proposed: edited.lists,
                                   services: knownServices, revertAfter: .seconds(Int64(revertAfter)))
-            .report(observations: ConsoleFixture.observations, open: ConsoleFixture.openConnections(connections))
+            .report(observations: observations, open: ConsoleFixture.openConnections(connections))
         if impact.requiresAcknowledgement && !acknowledged {
             model.apply(impact: impact, for: write)
             return
@@ -147,23 +146,10 @@ public struct FixtureDaemon: Sendable {
         publishLists(into: &model)
     }
 
-    /// The refresh tick: the auto-revert, and synthetic traffic when asked for.
+    /// The refresh tick: the auto-revert.
     public mutating func tick(model: inout ConsoleModel) {
         while let index = pending.firstIndex(where: { model.now >= $0.info.deadline }) {
             revert(at: index, model: &model, why: "not confirmed within \(Int(revertAfter)) s, reverted automatically")
         }
-        guard synthesizeTraffic, model.now.timeIntervalSince(lastSynthetic) >= 3 else { return }
-        lastSynthetic = model.now
-        let tick = Int(model.now.timeIntervalSince(started) / 3)
-        let samples: [(String, String, RejectReason)] = [
-            ("203.0.113.8", "imap", .proxyHeaderFromUntrustedSource),
-            ("198.51.100.\(23 + tick % 5)", "smtp", .blacklisted),
-            ("203.0.113.8", "pop3", .proxyHeaderFromUntrustedSource),
-        ]
-        let (peer, service, reason) = samples[tick % samples.count]
-        let event = Event(sequence: (events.last?.sequence ?? 0) + 1,
-                          GateEvent(time: model.now, kind: .rejected, service: service, peer: IPAddress(peer), reason: reason))
-        events.append(event)
-        model.apply(event: event)
     }
 }
