@@ -6,6 +6,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "mailgate", targets: ["mailgate"]),
+        // Libraries for the benchmarks package (Benchmarks/Package.swift), which builds apart.
+        .library(name: "NetAddress", targets: ["NetAddress"]),
+        .library(name: "ProxyProtocol", targets: ["ProxyProtocol"]),
+        .library(name: "AccessPolicy", targets: ["AccessPolicy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -17,7 +21,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
-        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.0"),
     ],
     targets: [
@@ -79,36 +82,27 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
+        // The composition root: the gate, the control API and the access-file watcher as one service group.
+        .target(name: "Daemon", dependencies: [
+            "AccessPolicy", "Gate", "ControlServer", "MailgateAPI",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        ]),
+        // `mailgate demo`: greeting upstreams, synthetic traffic, and a daemon with the console beside it.
+        .target(name: "Demo", dependencies: [
+            "Daemon", "Console", "Gate", "MailgateAPI", "AccessPolicy", "NetAddress", "ProxyProtocol",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        // The executable: argument parsing, and the CLI's output.
         .executableTarget(name: "mailgate", dependencies: [
-            "NetAddress", "ProxyProtocol", "AccessPolicy", "MailgateAPI", "Gate", "ControlServer", "ControlClient", "UnixSocket", "Console", "ConsoleFixture",
+            "NetAddress", "ProxyProtocol", "AccessPolicy", "MailgateAPI", "Gate", "ControlServer", "ControlClient", "UnixSocket",
+            "Console", "ConsoleFixture", "Daemon", "Demo",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
-        .executableTarget(name: "MicroBench", dependencies: [
-            "NetAddress", "ProxyProtocol", "AccessPolicy",
-        ], path: "Benchmarks/MicroBench"),
-        // Load generator for scripts/bench.sh: short sessions, bulk relay, idle connections.
-        .executableTarget(name: "LoadGen", dependencies: [
-            "NetAddress", "ProxyProtocol",
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "Histogram", package: "hdrhistogram-swift"),
-        ], path: "Benchmarks/LoadGen"),
-        // The upstream every proxy in the comparison talks to: greets, answers, echoes.
-        .executableTarget(name: "Greeter", dependencies: [
-            "ProxyProtocol",
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-        ], path: "Benchmarks/Greeter"),
-        // Reference point: the least a SwiftNIO relay does per connection (no gate logic).
-        .executableTarget(name: "BareRelay", dependencies: [
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-        ], path: "Benchmarks/BareRelay"),
-
         // libFuzzer harness for the PROXY decoder; a stub unless built by scripts/fuzz.sh (-DFUZZING).
         .executableTarget(name: "ProxyDecoderFuzz", dependencies: ["ProxyProtocol", "NetAddress"],
                           path: "Fuzz/ProxyDecoderFuzz"),
@@ -120,6 +114,12 @@ let package = Package(
             "ProxyProtocol", "NetAddress",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
+        .testTarget(name: "DaemonTests", dependencies: [
+            "Daemon", "Demo", "AccessPolicy", "NetAddress",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .testTarget(name: "AccessPolicyTests", dependencies: [
             "AccessPolicy", "NetAddress",
             .product(name: "PropertyBased", package: "swift-property-based"),
@@ -129,13 +129,13 @@ let package = Package(
         ],
                     exclude: ["Goldens"]),
         .testTarget(name: "ControlServerTests", dependencies: [
-            "ControlServer", "ControlClient", "Gate", "MailgateAPI", "AccessPolicy", "NetAddress", "StrictJSON",
+            "ControlServer", "ControlClient", "Gate", "MailgateAPI", "AccessPolicy", "NetAddress", "StrictJSON", "Demo",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .testTarget(name: "GateTests", dependencies: [
-            "Gate", "MailgateAPI", "AccessPolicy", "ProxyProtocol", "NetAddress",
+            "Gate", "MailgateAPI", "AccessPolicy", "ProxyProtocol", "NetAddress", "Demo",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),

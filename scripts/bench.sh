@@ -11,7 +11,7 @@
 #   scripts/bench.sh            full run (~6 minutes once built)
 #   scripts/bench.sh --quick    reduced run, same table, under a minute
 #
-# The run holds /tmp/swift-build.lock (BENCH_LOCK) for the build and the measurements,
+# The run holds /tmp/mailgate-swift.lock (BENCH_LOCK) for the build and the measurements,
 # so that no other Swift build on this machine disturbs them. Set BENCH_LOCK= to skip.
 # Results: a table on stdout; raw JSON lines and logs in $BENCH_OUT (default: a temp dir).
 set -euo pipefail
@@ -27,7 +27,7 @@ done
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-lock=${BENCH_LOCK-/tmp/swift-build.lock}
+lock=${BENCH_LOCK-/tmp/mailgate-swift.lock}
 base=${BENCH_PORT_BASE:-24100}
 cores=$(nproc)
 
@@ -66,11 +66,15 @@ if [[ -n "$lock" ]]; then
 fi
 
 echo "building (release) ..." >&2
+# The load generator, greeter and bare relay are in the benchmarks package (Benchmarks/),
+# mailgate in the root package; both are release builds.
 build() {
-    swift build -c release --product "$1" >"$out/build-$1.log" 2>&1 \
-        || { echo "build of $1 failed, see $out/build-$1.log" >&2; tail -20 "$out/build-$1.log" >&2; exit 1; }
+    swift build -c release --package-path "$1" --product "$2" >"$out/build-$2.log" 2>&1 \
+        || { echo "build of $2 failed, see $out/build-$2.log" >&2; tail -20 "$out/build-$2.log" >&2; exit 1; }
 }
-for product in LoadGen Greeter BareRelay mailgate; do build "$product"; done
+for product in LoadGen Greeter BareRelay; do build Benchmarks "$product"; done
+build . mailgate
+bench_bin=$(swift build -c release --package-path Benchmarks --show-bin-path)
 bin=$(swift build -c release --show-bin-path)
 
 # Ports: greeter (expects PROXY), greeter (direct), HAProxy, mailgate, the bare relay.
@@ -116,11 +120,11 @@ start() {  # target: (re)starts it, fresh, and waits until it listens
     fi
     case $target in
         greeter)  # the upstream of both proxies, and the baseline
-            "$bin/Greeter" --proxy-port "$greeter_proxy_port" --direct-port "$greeter_direct_port" --threads 1 \
+            "$bench_bin/Greeter" --proxy-port "$greeter_proxy_port" --direct-port "$greeter_direct_port" --threads 1 \
                 >>"$out/greeter.log" 2>&1 & ;;
         haproxy) haproxy -f "$out/haproxy.cfg" -db >>"$out/haproxy.log" 2>&1 & ;;
         mailgate) "${mailgate_command[@]}" >>"$out/mailgate.log" 2>&1 & ;;
-        bare) "$bin/BareRelay" --port "$bare_port" --upstream "$greeter_direct_port" --threads "$cores" \
+        bare) "$bench_bin/BareRelay" --port "$bare_port" --upstream "$greeter_direct_port" --threads "$cores" \
                 >>"$out/bare.log" 2>&1 & ;;
     esac
     pid_of[$target]=$!
@@ -183,7 +187,7 @@ loadgen() {  # target, path (proxied|direct), mode, extra args...
     shift 3
     local source_args=(--sources 127.0.0.2 --proxy-header)
     [[ $path == direct ]] && source_args=(--sources 127.0.0.10-127.0.0.40)
-    "$bin/LoadGen" --mode "$mode" --label "$target/$path" --port "$(port_of "$target" "$path")" \
+    "$bench_bin/LoadGen" --mode "$mode" --label "$target/$path" --port "$(port_of "$target" "$path")" \
         "${source_args[@]}" "$@" 2>>"$out/loadgen.log"
 }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }

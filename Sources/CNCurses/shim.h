@@ -28,17 +28,12 @@ static inline attr_t mg_a_bold(void) { return A_BOLD; }
 static inline attr_t mg_a_dim(void) { return A_DIM; }
 static inline attr_t mg_a_underline(void) { return A_UNDERLINE; }
 static inline attr_t mg_a_reverse(void) { return A_REVERSE; }
-static inline attr_t mg_a_standout(void) { return A_STANDOUT; }
 static inline int mg_color_pair(int n) { return (int)COLOR_PAIR(n); }
 
 static inline int mg_key_f(int n) { return KEY_F(n); }
 static inline int mg_key_btab(void) { return KEY_BTAB; }
 static inline int mg_key_resize(void) { return KEY_RESIZE; }
 
-static inline chtype mg_acs_hline(void) { return ACS_HLINE; }
-static inline chtype mg_acs_vline(void) { return ACS_VLINE; }
-static inline const cchar_t *mg_wacs_hline(void) { return WACS_HLINE; }
-static inline const cchar_t *mg_wacs_vline(void) { return WACS_VLINE; }
 
 static inline mmask_t mg_all_mouse_events(void) { return ALL_MOUSE_EVENTS; }
 static inline mmask_t mg_button1_clicked(void) { return BUTTON1_CLICKED | BUTTON1_PRESSED; }
@@ -51,7 +46,6 @@ static inline mmask_t mg_button5_pressed(void) {
 #endif
 }
 
-static inline void mg_getmaxyx(WINDOW *w, int *y, int *x) { int yy, xx; getmaxyx(w, yy, xx); *y = yy; *x = xx; }
 
 /// Writes one grapheme (NUL-terminated wide string) at y, x with the given attributes and colour pair.
 static inline int mg_put_cell(WINDOW *w, int y, int x, const wchar_t *text, attr_t attrs, short pair) {

@@ -23,13 +23,3 @@ enum UpstreamHeader {
         return header.encoded()
     }
 }
-
-extension IPAddress {
-    /// IPv4 as v4-mapped IPv6 (`::ffff:a.b.c.d`); IPv6 unchanged.
-    var asIPv6: IPAddress {
-        switch self {
-        case .v4(let value): .v6(0xFFFF_0000_0000 | UInt128(value))
-        case .v6: self
-        }
-    }
-}

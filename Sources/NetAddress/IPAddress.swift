@@ -25,6 +25,14 @@ public enum IPAddress: Hashable, Sendable {
         return self
     }
 
+    /// IPv4 as v4-mapped IPv6 (`::ffff:a.b.c.d`); IPv6 unchanged. The inverse of `normalized`.
+    public var asIPv6: IPAddress {
+        switch self {
+        case .v4(let value): .v6(0xFFFF_0000_0000 | UInt128(value))
+        case .v6: self
+        }
+    }
+
     /// The address in network byte order: 4 or 16 bytes.
     public var bytes: [UInt8] {
         switch self {

@@ -22,14 +22,11 @@ struct AccessFileEdit {
             Terminal.printError("\(error.message); \(configuration.accessFile) is unchanged")
             throw ExitCode(1)
         }
-        let removed = edited[kind].contains { $0.id == entry.id } == false
-        let services = configuration.serviceNames
-        let cuts = DecisionChange.between(AccessPolicy(lists: lists, services: services), AccessPolicy(lists: edited, services: services),
-                                          within: [before?.source, removed ? nil : entry.source].compactMap { $0 }, services: services)
-            .filter(\.cutsOff)
-        if !cuts.isEmpty {
+        let impact = ListEditImpact(kind: kind, from: lists, to: edited, entry: entry, before: before,
+                                    services: configuration.serviceNames)
+        if impact.cutsClientsOff {
             let socket = configuration.control.socket
-            let blocks = ImpactText.lines(cuts).map { "  " + $0 }.joined(separator: "\n")
+            let blocks = impact.cuts.map { "  " + $0.line }.joined(separator: "\n")
             if ControlClient.probe(socket) == nil {
                 Terminal.printError("""
                     this edit could cut clients off, and a daemon is running on \(socket):
@@ -38,10 +35,8 @@ struct AccessFileEdit {
                     """)
                 throw ExitCode(1)
             }
-            var warning = ["Connections from these addresses would be refused after this edit (no daemon runs, so no traffic can be shown, and a file edit does not revert itself):"]
-            if !removed && kind == .whitelist && entry.tcpProxy && entry.enabled {
-                warning = TCPProxyWarning.lines(for: entry, services: services) + warning
-            }
+            let warning = impact.tcpProxyWarning
+                + ["Connections from these addresses would be refused after this edit (no daemon runs, so no traffic can be shown, and a file edit does not revert itself):"]
             FileHandle.standardError.write(Data(("WARNING\n" + warning.map { "  " + $0 }.joined(separator: "\n") + "\n" + blocks + "\n").utf8))
             guard assumeYes || Terminal.confirm("Apply this edit?") else {
                 Terminal.printError("not confirmed (use --yes to confirm non-interactively); \(configuration.accessFile) is unchanged")
@@ -57,36 +52,8 @@ struct AccessFileEdit {
         if json {
             try Terminal.printJSON(entry)
         } else {
-            let verb = removed ? "removed" : (before == nil ? "added" : "updated")
-            print("\(verb) \(kind.rawValue) entry \(entry.id) (\(entry.source)) in \(configuration.accessFile)")
+            print("\(impact.effect.rawValue) \(kind.rawValue) entry \(entry.id) (\(entry.source)) in \(configuration.accessFile)")
         }
         Terminal.printWarning("edited \(configuration.accessFile) directly: a running daemon reloads it within a second (the API and its audit log are bypassed)")
-    }
-}
-
-/// The local user running the command, for the entry's `by` field.
-enum LocalUser {
-    static var name: String? {
-        guard let record = getpwuid(getuid()), let name = record.pointee.pw_name else { return nil }
-        return String(cString: name)
-    }
-}
-
-/// The plain-text table `list` prints.
-enum EntryTable {
-    static func render(_ entries: [AccessEntry], kind: ListKind) -> String {
-        if entries.isEmpty { return "(no \(kind.rawValue) entries)" }
-        let withFlag = kind == .whitelist
-        var rows = [["ID", "SOURCE", "SERVICES"] + (withFlag ? ["TCP PROXY"] : []) + ["ENABLED", "DESCRIPTION"]]
-        for entry in entries {
-            rows.append([entry.id, entry.source.description, entry.services.names.joined(separator: ",")]
-                        + (withFlag ? [entry.tcpProxy ? "yes" : "no"] : [])
-                        + [entry.enabled ? "yes" : "no", entry.description])
-        }
-        let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
-        return rows.map { row in
-            zip(row, widths).map { cell, width in cell.padding(toLength: width, withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-        }.joined(separator: "\n")
     }
 }

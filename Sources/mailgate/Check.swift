@@ -10,10 +10,8 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let (configuration, lists) = try config.loadWithLists()
-        let flagged = lists.whitelist.filter { $0.tcpProxy && $0.enabled }.count
         print("\(configuration.path): ok — \(configuration.listeners.count) listener(s): "
               + configuration.listeners.map { "\($0.service) → \($0.upstream)" }.joined(separator: ", "))
-        print("\(configuration.accessFile): ok — \(lists.whitelist.count) whitelist entries (\(flagged) with tcp_proxy), "
-              + "\(lists.blacklist.count) blacklist entries")
+        print("\(configuration.accessFile): ok — \(lists.summary)")
     }
 }

@@ -78,7 +78,7 @@ struct Events: AsyncParsableCommand {
         query.append(URLQueryItem(name: "limit", value: "\(limit)"))
         let events = try await socket.withClient { try await $0.call(Endpoints.events, query: query) }
         if json { return try Terminal.printJSON(events) }
-        for event in events.events { Swift.print(EventLine.format(event)) }
+        for event in events.events { Swift.print(event.feedLine) }
     }
 
     static func print(_ event: Event, json: Bool) throws {
@@ -88,7 +88,7 @@ struct Events: AsyncParsableCommand {
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             Swift.print(String(decoding: try encoder.encode(event), as: UTF8.self))
         } else {
-            Swift.print(EventLine.format(event))
+            Swift.print(event.feedLine)
         }
         fflush(nil)
     }

@@ -15,7 +15,7 @@ struct Mailgate: AsyncParsableCommand {
         version: MailgateVersion.current,
         subcommands: [
             Serve.self, Check.self, Explain.self, WhitelistCommand.self, BlacklistCommand.self,
-            Status.self, Connections.self, Events.self, Confirm.self, Revert.self, Doctor.self, Demo.self, Tui.self,
+            Status.self, Connections.self, Events.self, Confirm.self, Revert.self, Doctor.self, DemoCommand.self, Tui.self,
         ]
     )
 

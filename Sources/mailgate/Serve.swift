@@ -1,5 +1,6 @@
 import AccessPolicy
 import ArgumentParser
+import Daemon
 import Logging
 
 /// `mailgate serve`: the gate in the foreground, logging to stderr.
@@ -12,7 +13,13 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let (configuration, lists) = try config.loadWithLists()
-        try await GateRunner(configuration: configuration, lists: lists, logger: GateRunner.makeLogger(level: logLevel)).run()
+        do {
+            try await Daemon(configuration: configuration, lists: lists, logger: .standardError(level: logLevel),
+                             version: MailgateVersion.current).run()
+        } catch {
+            Terminal.printError(error.description)
+            throw ExitCode(1)
+        }
     }
 }
 

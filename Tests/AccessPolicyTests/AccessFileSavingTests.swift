@@ -108,11 +108,9 @@ import Testing
     }
 
     @Test func saveIntoAMissingFolderFailsWithTheReason() throws {
-        do {
+        let problem = try #require(throws: ConfigurationProblem.self) {
             try AccessLists().save(to: "/nonexistent-folder/access.toml")
-            Issue.record("saved into a folder that does not exist")
-        } catch {
-            #expect(error.description == "/nonexistent-folder/access.toml: cannot create a temporary file in /nonexistent-folder: No such file or directory")
         }
+        #expect(problem.description == "/nonexistent-folder/access.toml: cannot create a temporary file in /nonexistent-folder: No such file or directory")
     }
 }

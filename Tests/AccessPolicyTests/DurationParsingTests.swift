@@ -23,12 +23,8 @@ import Testing
         ("99999999999999999999h", "\"99999999999999999999h\" is not a duration: 99999999999999999999 is too large"),
         ("9999999999999h", "\"9999999999999h\" is not a duration: it is too large"),
     ])
-    func refusedTextSaysWhy(text: String, message: String) {
-        #expect(throws: Duration.ParseError.self) { try Duration(parsing: text) }
-        do {
-            _ = try Duration(parsing: text)
-        } catch {
-            #expect(error.description == message)
-        }
+    func refusedTextSaysWhy(text: String, message: String) throws {
+        let error = try #require(throws: Duration.ParseError.self) { try Duration(parsing: text) }
+        #expect(error.description == message)
     }
 }

@@ -61,11 +61,11 @@ struct TerminalLayerTests {
         #expect(try Theme.load("default", environment: ["NO_COLOR": ""]).name == "default")
     }
 
-    @Test func aBadThemeLineIsNamed() {
-        #expect(throws: Theme.Problem.self) { try Theme(name: "x", text: "normal default default\nbogus red blue\n") }
-        do { _ = try Theme(name: "x", text: "normal default default\nbogus red blue\n", file: "x.theme") } catch {
-            #expect(error.description.hasPrefix("x.theme:2: unknown role \"bogus\""))
+    @Test func aBadThemeLineIsNamed() throws {
+        let problem = try #require(throws: Theme.Problem.self) {
+            try Theme(name: "x", text: "normal default default\nbogus red blue\n", file: "x.theme")
         }
+        #expect(problem.description.hasPrefix("x.theme:2: unknown role \"bogus\""))
     }
 
     @Test func theMarkdownKeyListHasEveryAction() {

@@ -1,6 +1,7 @@
 import AccessPolicy
 import ControlClient
 import ControlServer
+import Demo
 import Foundation
 import Logging
 import MailgateAPI

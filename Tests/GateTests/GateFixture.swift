@@ -1,4 +1,5 @@
 import AccessPolicy
+import Demo
 import Logging
 import NIOCore
 import NIOPosix

@@ -70,7 +70,7 @@ struct DeploymentChecks {
     /// Flagged entries wider than a /24 (IPv4) or a /64 (IPv6): every direct client inside
     /// must then send a PROXY header.
     func wideFlags() -> [DoctorFinding] {
-        lists.whitelist.filter { $0.tcpProxy && $0.enabled }.compactMap { entry in
+        lists.flaggedLoadBalancers.compactMap { entry in
             let count = AddressCount(entry.source)
             let wide = entry.source.family == .inet ? count.spanMinusOne > 255 : count.spanMinusOne > UInt128(UInt64.max)
             guard wide else { return nil }
@@ -115,7 +115,7 @@ struct DeploymentChecks {
 
     /// Flagged entries that brought no PROXY header in the last hour.
     func unusedFlags(status: StatusResponse, now: Date = Date()) -> [DoctorFinding] {
-        lists.whitelist.filter { $0.tcpProxy && $0.enabled }.map { entry in
+        lists.flaggedLoadBalancers.map { entry in
             let check = "entry.\(entry.id)"
             if let last = status.lastProxyHeader?[entry.id] {
                 let age = now.timeIntervalSince(last)

@@ -58,6 +58,16 @@ extension Duration {
 }
 
 extension Duration {
+    /// `3s`, `1500ms`, `2m`: the way durations are written in the configuration.
+    public var configText: String {
+        let (seconds, attoseconds) = components
+        let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        if milliseconds % 1000 != 0 { return "\(milliseconds)ms" }
+        if seconds != 0 && seconds % 3600 == 0 { return "\(seconds / 3600)h" }
+        if seconds != 0 && seconds % 60 == 0 { return "\(seconds / 60)m" }
+        return "\(seconds)s"
+    }
+
     /// The duration in seconds, fractions included.
     public var inSeconds: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18

@@ -96,4 +96,9 @@ public struct AccessLists: Hashable, Sendable {
         get { kind == .whitelist ? whitelist : blacklist }
         set { if kind == .whitelist { whitelist = newValue } else { blacklist = newValue } }
     }
+
+    /// The whitelist entries in force with TCP Proxy on: the sources that must send a PROXY header.
+    public var flaggedLoadBalancers: [AccessEntry] {
+        whitelist.filter { $0.tcpProxy && $0.enabled }
+    }
 }

@@ -5,7 +5,7 @@ import NetAddress
 import ProxyProtocol
 import Synchronization
 
-/// A minimal mail-like upstream for the demo, tests and benchmarks: optionally takes a
+/// A minimal mail-like upstream for the demo and the tests: optionally takes a
 /// PROXY header, greets, answers every line with `OK`, and says goodbye on QUIT/LOGOUT.
 /// It remembers the real client each connection's header named.
 public final class GreetingServer: Sendable {
