@@ -128,6 +128,7 @@ let package = Package(
             "Console", "ConsoleFixture", "ControlClient", "ControlServer", "MailgateAPI", "AccessPolicy", "Gate", "NetAddress",
         ],
                     exclude: ["Goldens"]),
+        .testTarget(name: "ControlClientTests", dependencies: ["ControlClient", "MailgateAPI", "AccessPolicy", "NetAddress"]),
         .testTarget(name: "ControlServerTests", dependencies: [
             "ControlServer", "ControlClient", "Gate", "MailgateAPI", "AccessPolicy", "NetAddress", "StrictJSON", "Demo",
             .product(name: "NIOCore", package: "swift-nio"),
