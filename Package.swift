@@ -33,9 +33,12 @@ let package = Package(
             "NetAddress",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
+        // The control API's wire types: events, connection snapshots, the JSON bodies, the
+        // endpoints. Shared by the gate (which emits events), the control server and its clients.
+        .target(name: "MailgateAPI", dependencies: ["NetAddress", "AccessPolicy"]),
         // The SwiftNIO data path.
         .target(name: "Gate", dependencies: [
-            "NetAddress", "ProxyProtocol", "AccessPolicy",
+            "NetAddress", "ProxyProtocol", "AccessPolicy", "MailgateAPI",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -43,9 +46,12 @@ let package = Package(
         ]),
         // An RFC 8259 syntax check for request bodies (Foundation's parser is lenient). Pure.
         .target(name: "StrictJSON"),
-        // The control API: its JSON types, server and client (HTTP/1.1 on NIO's codec, no TLS library).
-        .target(name: "Control", dependencies: [
-            "AccessPolicy", "Gate", "NetAddress", "ProxyProtocol", "StrictJSON",
+        // A plain connect() to a Unix socket (is a daemon there, and who), no HTTP.
+        .target(name: "UnixSocket"),
+        // The control API's server: the access store, pending changes, audit, the HTTP API on
+        // Hummingbird, metrics, the socket guard.
+        .target(name: "ControlServer", dependencies: [
+            "AccessPolicy", "Gate", "MailgateAPI", "NetAddress", "ProxyProtocol", "StrictJSON", "UnixSocket",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -57,13 +63,28 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The control API's client for the CLI and the console: HTTP/1.1 on NIO's codec (no TLS
+        // library), the API types only.
+        .target(name: "ControlClient", dependencies: [
+            "MailgateAPI", "UnixSocket",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOFoundationCompat", package: "swift-nio"),
+        ]),
         // ncurses (wide characters) for the console's one curses backend.
         .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
         // The console: terminal layer, widgets, views, actions, themes. Curses only in CursesBackend.
-        .target(name: "Console", dependencies: ["CNCurses", "Control", "AccessPolicy", "Gate", "NetAddress"]),
+        .target(name: "Console", dependencies: ["CNCurses", "ControlClient", "MailgateAPI", "AccessPolicy", "NetAddress"]),
+        // The console's sample daemon state, for `mailgate tui --fixture` and the golden screens.
+        .target(name: "ConsoleFixture", dependencies: [
+            "Console", "ControlServer", "ControlClient", "Gate", "MailgateAPI", "AccessPolicy", "NetAddress",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
         // The composition root: the gate, the control API and the access-file watcher as one service group.
         .target(name: "Daemon", dependencies: [
-            "AccessPolicy", "Gate", "Control",
+            "AccessPolicy", "Gate", "ControlServer", "MailgateAPI",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -71,13 +92,14 @@ let package = Package(
         ]),
         // `mailgate demo`: greeting upstreams, synthetic traffic, and a daemon with the console beside it.
         .target(name: "Demo", dependencies: [
-            "Daemon", "Console", "Gate", "AccessPolicy", "NetAddress", "ProxyProtocol",
+            "Daemon", "Console", "Gate", "MailgateAPI", "AccessPolicy", "NetAddress", "ProxyProtocol",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         // The executable: argument parsing, and the CLI's output.
         .executableTarget(name: "mailgate", dependencies: [
-            "NetAddress", "ProxyProtocol", "AccessPolicy", "Gate", "Control", "Console", "Daemon", "Demo",
+            "NetAddress", "ProxyProtocol", "AccessPolicy", "MailgateAPI", "Gate", "ControlServer", "ControlClient", "UnixSocket",
+            "Console", "ConsoleFixture", "Daemon", "Demo",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -102,16 +124,19 @@ let package = Package(
             "AccessPolicy", "NetAddress",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Control", "AccessPolicy", "Gate", "NetAddress"],
+        .testTarget(name: "ConsoleTests", dependencies: [
+            "Console", "ConsoleFixture", "ControlClient", "ControlServer", "MailgateAPI", "AccessPolicy", "Gate", "NetAddress",
+        ],
                     exclude: ["Goldens"]),
-        .testTarget(name: "ControlTests", dependencies: [
-            "Control", "Gate", "AccessPolicy", "NetAddress", "StrictJSON", "Demo",
+        .testTarget(name: "ControlClientTests", dependencies: ["ControlClient", "MailgateAPI", "AccessPolicy", "NetAddress"]),
+        .testTarget(name: "ControlServerTests", dependencies: [
+            "ControlServer", "ControlClient", "Gate", "MailgateAPI", "AccessPolicy", "NetAddress", "StrictJSON", "Demo",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .testTarget(name: "GateTests", dependencies: [
-            "Gate", "AccessPolicy", "ProxyProtocol", "NetAddress", "Demo",
+            "Gate", "MailgateAPI", "AccessPolicy", "ProxyProtocol", "NetAddress", "Demo",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),

@@ -1,4 +1,5 @@
 import Gate
+import MailgateAPI
 
 /// Work that runs beside the daemon and ends with it: the demo's console or its event feed.
 public struct Companion: Sendable {
@@ -24,7 +25,7 @@ public struct RunningDaemon: Sendable {
     }
 
     /// The gate's events from now on, as the control API's live stream carries them.
-    public func events() -> AsyncStream<GateEvent> {
+    public func events() -> AsyncStream<Event> {
         gate.state.journal.subscribe()
     }
 }

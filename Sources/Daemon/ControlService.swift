@@ -1,4 +1,4 @@
-import Control
+import ControlServer
 import ServiceLifecycle
 
 /// The control API on its Unix socket, as a service: it starts first (a live daemon's socket

@@ -1,5 +1,5 @@
 import AccessPolicy
-import Control
+import ControlServer
 import Gate
 import Logging
 

@@ -1,4 +1,4 @@
-import Control
+import ControlServer
 import ServiceLifecycle
 import UnixSignals
 

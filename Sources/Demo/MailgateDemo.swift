@@ -3,6 +3,7 @@ import Console
 import Daemon
 import Foundation
 import Gate
+import MailgateAPI
 import NIOPosix
 
 /// `mailgate demo`: a gate on loopback in front of built-in greeting upstreams, with

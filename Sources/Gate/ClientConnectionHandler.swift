@@ -1,6 +1,7 @@
 import AccessPolicy
 import Foundation
 import Logging
+import MailgateAPI
 import NIOCore
 import NIOPosix
 import NetAddress

@@ -1,13 +1,14 @@
 import Foundation
+import MailgateAPI
 import Synchronization
 
 /// The bounded ring of recent events plus live subscribers (the API's event stream).
 public final class EventJournal: Sendable {
     private struct State {
-        var ring: [GateEvent] = []
+        var ring: [Event] = []
         var next = 0
         var sequence: UInt64 = 0
-        var subscribers: [UInt64: AsyncStream<GateEvent>.Continuation] = [:]
+        var subscribers: [UInt64: AsyncStream<Event>.Continuation] = [:]
         var nextSubscriber: UInt64 = 0
     }
 
@@ -20,7 +21,7 @@ public final class EventJournal: Sendable {
 
     /// Stamps the event with the next sequence number, keeps it, and hands it to subscribers.
     @discardableResult
-    public func record(_ event: GateEvent) -> GateEvent {
+    public func record(_ event: Event) -> Event {
         var stamped = event
         let subscribers = state.withLock { state in
             state.sequence += 1
@@ -38,7 +39,7 @@ public final class EventJournal: Sendable {
     }
 
     /// Recent events, oldest first, with a sequence number above `since`.
-    public func recent(since: UInt64 = 0, limit: Int? = nil) -> [GateEvent] {
+    public func recent(since: UInt64 = 0, limit: Int? = nil) -> [Event] {
         let ordered = state.withLock { state in
             Array(state.ring[state.next...] + state.ring[..<state.next])
         }
@@ -49,8 +50,8 @@ public final class EventJournal: Sendable {
 
     /// A live feed of events from now on. Slow consumers lose the oldest undelivered events
     /// rather than making the gate buffer without bound.
-    public func subscribe(bufferingNewest: Int = 1_000) -> AsyncStream<GateEvent> {
-        let (stream, continuation) = AsyncStream.makeStream(of: GateEvent.self, bufferingPolicy: .bufferingNewest(bufferingNewest))
+    public func subscribe(bufferingNewest: Int = 1_000) -> AsyncStream<Event> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .bufferingNewest(bufferingNewest))
         let id = state.withLock { state in
             state.nextSubscriber += 1
             state.subscribers[state.nextSubscriber] = continuation

@@ -1,6 +1,7 @@
 import AccessPolicy
 import Foundation
 import Logging
+import MailgateAPI
 import NetAddress
 import Synchronization
 
@@ -56,7 +57,7 @@ public final class GateState: Sendable {
 
     /// Records an event in the journal and, where it counts, in the traffic windows and metrics.
     public func record(_ event: GateEvent) {
-        journal.record(event)
+        journal.record(Event(event))
         switch event.kind {
         case .accepted:
             accepted.add(1, ordering: .relaxed)
@@ -65,7 +66,7 @@ public final class GateState: Sendable {
             metrics.countReject(reason: event.reason?.rawValue ?? "unknown", service: event.service ?? "unknown")
         case .closed:
             metrics.countRelayed(fromClient: event.bytesFromClient ?? 0, toClient: event.bytesToClient ?? 0)
-        default:
+        case .proxied:
             break
         }
         guard let peer = event.peer, let service = event.service else { return }
@@ -80,7 +81,7 @@ public final class GateState: Sendable {
             if event.reason == .proxyHeaderFromUntrustedSource {
                 windows.record(.untrustedHeader, source: peer, service: service, at: now)
             }
-        default:
+        case .accepted, .closed:
             break
         }
     }

@@ -1,6 +1,6 @@
 import AccessPolicy
 import ArgumentParser
-import Control
+import ControlClient
 import Foundation
 
 /// One edit of the access file from the command line: load, change, and when the edit could

@@ -1,7 +1,7 @@
 import AccessPolicy
 import ArgumentParser
-import Control
 import Foundation
+import MailgateAPI
 
 /// Which list a generic list command edits.
 protocol AccessListKind {
@@ -49,7 +49,7 @@ struct ListEntries<Kind: AccessListKind>: AsyncParsableCommand {
             entries = try files.loadWithLists().1[Kind.kind]
         } else {
             entries = try await target.socket.withClient { client in
-                try await client.call(AccessListResponse.self, .GET, "/v1/\(Kind.kind.rawValue)").entries
+                try await client.call(Endpoints.list(Kind.kind)).entries
             }
         }
         if json {
@@ -81,7 +81,7 @@ struct AddEntry<Kind: AccessListKind>: AsyncParsableCommand {
             let body = EntryWriteRequest(source: source, description: description, services: serviceNames,
                                          tcpProxy: tcpProxy, enabled: !disabled)
             try await AccessListAPIEdit(socket: target.socket, kind: Kind.kind, json: json, assumeYes: yes)
-                .apply(.POST, path: "/v1/\(Kind.kind.rawValue)", body: body, verb: .added)
+                .apply(.add(body))
             return
         }
         let draft = EntryDraft(source: source, description: description, services: serviceNames,
@@ -114,7 +114,7 @@ struct SetEntry<Kind: AccessListKind>: AsyncParsableCommand {
             let body = EntryWriteRequest(source: source, description: description, services: serviceNames,
                                          tcpProxy: tcpProxy?.isOn, enabled: enabled?.isOn)
             try await AccessListAPIEdit(socket: target.socket, kind: Kind.kind, json: json, assumeYes: yes)
-                .apply(.PATCH, path: "/v1/\(Kind.kind.rawValue)/\(entry.pathEscaped)", body: body, verb: .updated)
+                .apply(.update(entry, body))
             return
         }
         let draft = EntryDraft(source: source, description: description, services: serviceNames,
@@ -139,19 +139,12 @@ struct RemoveEntry<Kind: AccessListKind>: AsyncParsableCommand {
     func run() async throws {
         guard let files = target.files else {
             try await AccessListAPIEdit(socket: target.socket, kind: Kind.kind, json: json, assumeYes: yes)
-                .apply(.DELETE, path: "/v1/\(Kind.kind.rawValue)/\(entry.pathEscaped)", body: nil, verb: .removed)
+                .apply(.remove(entry))
             return
         }
         try AccessFileEdit(config: files, kind: Kind.kind, json: json, assumeYes: yes).apply { lists, _ throws(AccessEditError) in
             let (edited, removed) = try lists.removing(entry, from: Kind.kind)
             return (edited, removed, removed)
         }
-    }
-}
-
-extension String {
-    /// An entry id or source as one path segment (a CIDR's `/` becomes `%2F`).
-    var pathEscaped: String {
-        addingPercentEncoding(withAllowedCharacters: CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? self
     }
 }

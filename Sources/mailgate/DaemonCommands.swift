@@ -1,8 +1,8 @@
 import AccessPolicy
 import ArgumentParser
-import Control
 import Foundation
 import Gate
+import MailgateAPI
 
 /// `mailgate status`: the daemon's listeners, upstreams, counts and pending changes.
 struct Status: AsyncParsableCommand {
@@ -12,7 +12,7 @@ struct Status: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let status = try await socket.withClient { try await $0.call(StatusResponse.self, .GET, "/v1/status") }
+        let status = try await socket.withClient { try await $0.call(Endpoints.status) }
         if json { return try Terminal.printJSON(status) }
         print("mailgate \(status.version), up \(Int(status.uptimeSeconds))s; access file \(status.accessFile) (revision \(status.revision))")
         for listener in status.listeners {
@@ -35,7 +35,7 @@ struct Connections: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let groups = try await socket.withClient { try await $0.call(ConnectionsResponse.self, .GET, "/v1/connections") }
+        let groups = try await socket.withClient { try await $0.call(Endpoints.connections) }
         if json { return try Terminal.printJSON(groups) }
         let now = Date()
         for (title, connections) in [("Proxied (via PROXY header)", groups.proxied), ("Direct", groups.direct),
@@ -63,27 +63,25 @@ struct Events: AsyncParsableCommand {
     @Flag(help: "Print JSON (one object a line when following).") var json = false
 
     func run() async throws {
-        var query: [String] = []
-        if let reason { query.append("reason=\(reason.pathEscaped)") }
-        if let source { query.append("source=\(source.pathEscaped)") }
-        if let service { query.append("service=\(service.pathEscaped)") }
+        var query: [URLQueryItem] = []
+        if let reason { query.append(URLQueryItem(name: "reason", value: reason)) }
+        if let source { query.append(URLQueryItem(name: "source", value: source)) }
+        if let service { query.append(URLQueryItem(name: "service", value: service)) }
         let json = self.json
         if follow {
             try await socket.withClient { client in
-                let stream = try await client.events(query: query.joined(separator: "&"))
+                let stream = try await client.events(query: query)
                 for try await event in stream { try Self.print(event, json: json) }
             }
             return
         }
-        query.append("limit=\(limit)")
-        let events = try await socket.withClient {
-            try await $0.call(EventsResponse.self, .GET, "/v1/events?" + query.joined(separator: "&"))
-        }
+        query.append(URLQueryItem(name: "limit", value: "\(limit)"))
+        let events = try await socket.withClient { try await $0.call(Endpoints.events, query: query) }
         if json { return try Terminal.printJSON(events) }
         for event in events.events { Swift.print(event.feedLine) }
     }
 
-    static func print(_ event: GateEvent, json: Bool) throws {
+    static func print(_ event: Event, json: Bool) throws {
         if json {
             let encoder = JSONEncoder()
             encoder.dateEncodingStrategy = .iso8601
@@ -104,7 +102,7 @@ struct Confirm: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        try await ChangeDecision.send("confirm", change: change, socket: socket, json: json)
+        try await ChangeDecision.send(Endpoints.confirmChange, change: change, socket: socket, json: json)
     }
 }
 
@@ -115,15 +113,13 @@ struct Revert: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        try await ChangeDecision.send("revert", change: change, socket: socket, json: json)
+        try await ChangeDecision.send(Endpoints.revertChange, change: change, socket: socket, json: json)
     }
 }
 
 enum ChangeDecision {
-    static func send(_ action: String, change: String, socket: SocketOption, json: Bool) async throws {
-        let info = try await socket.withClient {
-            try await $0.call(PendingChangeInfo.self, .POST, "/v1/changes/\(change.pathEscaped)/\(action)")
-        }
+    static func send(_ endpoint: Endpoint<NoBody, PendingChangeInfo>, change: String, socket: SocketOption, json: Bool) async throws {
+        let info = try await socket.withClient { try await $0.call(endpoint, id: change) }
         if json { return try Terminal.printJSON(info) }
         print("change \(info.id) \(info.state.rawValue): \(info.outcome ?? info.summary)")
     }

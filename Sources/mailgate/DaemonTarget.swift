@@ -1,6 +1,6 @@
 import AccessPolicy
 import ArgumentParser
-import Control
+import ControlClient
 import Foundation
 
 /// `--socket PATH`: the control socket of a running daemon. Without it, the socket named

@@ -1,5 +1,5 @@
-import Control
 import Foundation
+import MailgateAPI
 
 /// The daemon's impact report as the CLI prints it on stderr before asking, word for word.
 enum ImpactText {

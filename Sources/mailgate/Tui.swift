@@ -1,5 +1,6 @@
 import ArgumentParser
 import Console
+import ConsoleFixture
 import Foundation
 
 /// `mailgate tui`: the ncurses console.
@@ -42,7 +43,7 @@ struct Tui: ParsableCommand {
         }
         do {
             if fixture {
-                try ConsoleApp.runFixture(theme: chosen, readonly: readonly, mouse: mouse)
+                try FixtureConsole.run(theme: chosen, readonly: readonly, mouse: mouse)
             } else {
                 try ConsoleSession(socketPath: socket.path).run(theme: chosen, readonly: readonly, mouse: mouse)
             }

@@ -1,6 +1,7 @@
 import AccessPolicy
-import Control
+import ControlClient
 import Foundation
+import MailgateAPI
 import Testing
 @testable import Console
 

@@ -1,7 +1,8 @@
 import AccessPolicy
-import Control
+import MailgateAPI
 import Testing
 @testable import Console
+@testable import ConsoleFixture
 
 @Suite("The entry form: its summary, its marks, and a save that waits for the daemon")
 struct FormSaveTests {
@@ -87,7 +88,7 @@ struct FormSaveTests {
         // Saved: the form closes.
         let again = m.handle(.enter)
         guard case .write(let second)? = again.first else { Issue.record("no second write"); return }
-        m.apply(write: APIValue.decode(EntryWriteResponse.self, ["revision": "r43"] as [String: Any]), for: second)
+        m.apply(write: EntryWriteResponse(revision: "r43"), for: second)
         #expect(m.overlay == nil)
     }
 

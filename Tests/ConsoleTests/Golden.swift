@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Console
+@testable import ConsoleFixture
 
 /// Golden screens: the text of a rendered screen and its colour-role map, compared with
 /// `Goldens/NAME-WxH.txt`. `MAILGATE_UPDATE_GOLDENS=1 swift test --filter ConsoleTests`

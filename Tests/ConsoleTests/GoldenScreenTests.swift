@@ -1,5 +1,6 @@
 import Testing
 @testable import Console
+@testable import ConsoleFixture
 
 @Suite("Golden screens at 80×24 and 120×40, fixture data, fixed clock")
 struct GoldenScreenTests {

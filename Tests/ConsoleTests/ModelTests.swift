@@ -1,17 +1,17 @@
 import AccessPolicy
 import Foundation
 import Gate
+import MailgateAPI
 import NetAddress
 import Testing
 @testable import Console
+@testable import ConsoleFixture
 
 @Suite("The console model: pure updates and keys")
 struct ModelTests {
-    func reject(_ seq: UInt64, _ peer: String, _ reason: RejectReason, at seconds: Double) -> GateEvent {
-        var e = GateEvent(time: ConsoleFixture.goldenNow.addingTimeInterval(seconds), kind: .rejected, service: "imap",
-                          peer: IPAddress(peer), reason: reason)
-        e.sequence = seq
-        return e
+    func reject(_ seq: UInt64, _ peer: String, _ reason: RejectReason, at seconds: Double) -> Event {
+        Event(sequence: seq, GateEvent(time: ConsoleFixture.goldenNow.addingTimeInterval(seconds), kind: .rejected, service: "imap",
+                                       peer: IPAddress(peer), reason: reason))
     }
 
     @Test func rejectsAreAggregatedBySourceAndReasonNewestFirst() {
@@ -45,8 +45,7 @@ struct ModelTests {
 
     @Test func aClosedEventRemovesTheConnection() {
         var s = Scenario()
-        var e = GateEvent(time: s.model.now, kind: .closed, connection: ConnectionID(1057))
-        e.sequence = 1000
+        let e = Event(sequence: 1000, GateEvent(time: s.model.now, kind: .closed, connection: ConnectionID(1057)))
         s.model.apply(event: e)
         #expect(s.model.connections?.proxied.count == 2)
     }

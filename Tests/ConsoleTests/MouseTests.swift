@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Console
+@testable import ConsoleFixture
 
 @Suite("The mouse (--mouse): clicks on tabs, rows, fields and dialog buttons, hit-tested headless")
 struct MouseTests {

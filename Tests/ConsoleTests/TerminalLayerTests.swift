@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Console
+@testable import ConsoleFixture
 
 @Suite("Cell buffer, table layout, themes, the actions table, the main loop")
 struct TerminalLayerTests {

@@ -47,7 +47,7 @@ import Testing
             let third = try await fixture.connect(from: "127.0.0.7")
             try await third.waitFor("421 4.7.0 the server is at its connection limit, try again later")
             try await third.waitForClose()
-            let rejected = fixture.gate.state.journal.recent().filter { $0.kind == .rejected }
+            let rejected = fixture.gate.state.journal.recent().compactMap(\.gate).filter { $0.kind == .rejected }
             #expect(rejected.map(\.reason) == [.connectionLimit])
             #expect(rejected.first?.detail?.hasPrefix("descriptor limit reached") == true)
             for client in [first, second] { await client.close() }

@@ -26,7 +26,7 @@ struct GateFixture {
 
     /// The reasons of every reject recorded so far, in order.
     var rejectReasons: [RejectReason] {
-        gate.state.journal.recent().compactMap { $0.kind == .rejected ? $0.reason : nil }
+        gate.state.journal.recent().compactMap(\.gate).compactMap { $0.kind == .rejected ? $0.reason : nil }
     }
 }
 

@@ -1,5 +1,6 @@
 import AccessPolicy
 import Foundation
+import MailgateAPI
 import NetAddress
 import Testing
 @testable import Gate
@@ -16,11 +17,11 @@ import Testing
     }
 
     @Test func eventsKeepEveryFieldThroughJSON() throws {
-        var event = GateEvent(time: Date(timeIntervalSince1970: 1_800_000_000), kind: .rejected, connection: ConnectionID(7),
+        let gateEvent = GateEvent(time: Date(timeIntervalSince1970: 1_800_000_000), kind: .rejected, connection: ConnectionID(7),
                               service: "imap", listener: "127.0.0.1:143", peer: IPAddress("127.0.0.2"),
                               realClient: IPAddress("2001:db8::9"), entryID: "w1", reason: .blacklisted,
                               bytesFromClient: 10, bytesToClient: 20, duration: .milliseconds(1500), detail: "x")
-        event.sequence = 42
+        let event = Event(sequence: 42, gateEvent)
         let (decoded, json) = try roundTrip(event)
         #expect(decoded == event)
         #expect(json.contains(#""reason":"blacklisted""#))

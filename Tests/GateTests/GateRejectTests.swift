@@ -106,7 +106,7 @@ import Testing
             let third = try await fixture.connect(from: "127.0.0.7")
             try await third.waitFor("421 4.7.0 the server is at its connection limit, try again later")
             #expect(!third.text.contains("too many connections from"))
-            let rejected = fixture.gate.state.journal.recent().filter { $0.kind == .rejected }
+            let rejected = fixture.gate.state.journal.recent().compactMap(\.gate).filter { $0.kind == .rejected }
             #expect(rejected.map(\.reason) == [.connectionLimit])
             #expect(rejected.first?.detail == "global limit max_connections=2 reached")
             for client in [first, second] { await client.close() }
@@ -119,7 +119,7 @@ import Testing
             try await first.waitFor("* OK")
             let second = try await fixture.connect(from: "127.0.0.3")
             try await second.waitFor("421 4.7.0 too many connections from 127.0.0.3 (at most 1 at once), try again later")
-            let rejected = fixture.gate.state.journal.recent().filter { $0.kind == .rejected }
+            let rejected = fixture.gate.state.journal.recent().compactMap(\.gate).filter { $0.kind == .rejected }
             #expect(rejected.first?.detail == "per-source limit max_per_source=1 reached")
             await first.close()
         }

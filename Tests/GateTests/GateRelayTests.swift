@@ -74,7 +74,7 @@ import Testing
             await direct.close()
             await proxy.close()
             try await eventually("an empty registry") { fixture.gate.state.registry.count == 0 }
-            #expect(fixture.gate.state.journal.recent().filter { $0.kind == .closed }.count == 2)
+            #expect(fixture.gate.state.journal.recent().compactMap(\.gate).filter { $0.kind == .closed }.count == 2)
         }
     }
 

@@ -1,7 +1,7 @@
 import AccessPolicy
-import Control
+import ControlClient
 import Foundation
-import Gate
+import MailgateAPI
 
 /// The live console: feeds a `ConsoleModel` from the control API and carries out its
 /// commands. Network work runs in tasks that post their results to a mailbox; the main
@@ -11,6 +11,8 @@ public final class ConsoleSession: @unchecked Sendable {
     public let socketPath: String
     /// Seconds between status/connections refreshes.
     public var refreshInterval: Double = 2
+    /// The daemon is the built-in sample (`mailgate tui --fixture`): the top bar says so.
+    public var presentsFixture = false
     private let lock = NSLock()
     private var posted: [@Sendable (inout ConsoleModel) -> Void] = []
     private var stopRequested = false
@@ -85,7 +87,7 @@ public final class ConsoleSession: @unchecked Sendable {
                 // A quick connect() of our own first: the HTTP client would wait for its
                 // connect timeout on a missing or refusing socket; this gives the errno now.
                 if let code = ControlClient.probe(socketPath) { throw LinkFailure(code: code) }
-                let status = try await client.call(StatusResponse.self, .GET, "/v1/status")
+                let status = try await client.call(Endpoints.status)
                 if daemonStarted != status.started {
                     // A restarted daemon numbers its events from 1 again.
                     lastSequence = 0
@@ -96,7 +98,8 @@ public final class ConsoleSession: @unchecked Sendable {
                 lastSequence = max(lastSequence, loaded)
                 attempt = 0
                 wasConnected = true
-                post { $0.apply(link: .connected) }
+                let link: LinkState = presentsFixture ? .fixture : .connected
+                post { $0.apply(link: link) }
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     let since = lastSequence
                     group.addTask { try await self.stream(client, since: since) }
@@ -119,10 +122,10 @@ public final class ConsoleSession: @unchecked Sendable {
 
     /// Status, both lists, connections and the recent events; returns the newest sequence.
     func loadAll(_ client: ControlClient, status: StatusResponse) async throws -> UInt64 {
-        let whitelist = try await client.call(AccessListResponse.self, .GET, "/v1/whitelist")
-        let blacklist = try await client.call(AccessListResponse.self, .GET, "/v1/blacklist")
-        let connections = try await client.call(ConnectionsResponse.self, .GET, "/v1/connections")
-        let events = try await client.call(EventsResponse.self, .GET, "/v1/events?limit=1000").events
+        let whitelist = try await client.call(Endpoints.list(.whitelist))
+        let blacklist = try await client.call(Endpoints.list(.blacklist))
+        let connections = try await client.call(Endpoints.connections)
+        let events = try await client.call(Endpoints.events, query: [URLQueryItem(name: "limit", value: "1000")]).events
         post {
             $0.apply(status: status)
             $0.apply(list: whitelist)
@@ -134,9 +137,9 @@ public final class ConsoleSession: @unchecked Sendable {
     }
 
     func reloadLists(_ client: ControlClient) async throws {
-        let status = try await client.call(StatusResponse.self, .GET, "/v1/status")
-        let whitelist = try await client.call(AccessListResponse.self, .GET, "/v1/whitelist")
-        let blacklist = try await client.call(AccessListResponse.self, .GET, "/v1/blacklist")
+        let status = try await client.call(Endpoints.status)
+        let whitelist = try await client.call(Endpoints.list(.whitelist))
+        let blacklist = try await client.call(Endpoints.list(.blacklist))
         post {
             $0.apply(list: whitelist)
             $0.apply(list: blacklist)
@@ -145,9 +148,9 @@ public final class ConsoleSession: @unchecked Sendable {
     }
 
     func stream(_ client: ControlClient, since: UInt64) async throws {
-        for try await event in try await client.events(query: since > 0 ? "since=\(since)" : "") {
+        for try await event in try await client.events(query: since > 0 ? [URLQueryItem(name: "since", value: "\(since)")] : []) {
             post { $0.apply(event: event) }
-            if event.kind == .configChanged || event.kind == .changeReverted {
+            if event.control != nil {
                 try? await reloadLists(client)
             }
         }
@@ -157,8 +160,8 @@ public final class ConsoleSession: @unchecked Sendable {
         var listRevision: String?
         while !Task.isCancelled {
             try await Task.sleep(for: .milliseconds(Int(refreshInterval * 1000)))
-            let status = try await client.call(StatusResponse.self, .GET, "/v1/status")
-            let connections = try await client.call(ConnectionsResponse.self, .GET, "/v1/connections")
+            let status = try await client.call(Endpoints.status)
+            let connections = try await client.call(Endpoints.connections)
             post {
                 $0.apply(status: status)
                 $0.apply(connections: connections)
@@ -172,14 +175,10 @@ public final class ConsoleSession: @unchecked Sendable {
 
     /// One request to the control API.
     public struct Request: Hashable, Sendable {
-        public var method: ControlClient.Method
+        public var method: APIMethod
         public var path: String
         public var body: EntryWriteRequest?
         public var ifMatch: String?
-    }
-
-    static func escaped(_ id: String) -> String {
-        id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? id
     }
 
     static func body(_ draft: EntryDraft, acknowledged: Bool) -> EntryWriteRequest {
@@ -189,14 +188,18 @@ public final class ConsoleSession: @unchecked Sendable {
 
     /// The request a write becomes; only the impact dialog's `E` sends it acknowledged.
     static func request(for write: ListWrite, acknowledged: Bool) -> Request {
-        let base = "/v1/\(write.list.rawValue)"
         switch write.action {
         case .add(let draft):
-            return Request(method: .POST, path: base, body: body(draft, acknowledged: acknowledged), ifMatch: write.revision)
+            let endpoint = Endpoints.addEntry(write.list)
+            return Request(method: endpoint.method, path: endpoint.path(), body: body(draft, acknowledged: acknowledged), ifMatch: write.revision)
         case .update(let id, let draft):
-            return Request(method: .PATCH, path: "\(base)/\(escaped(id))", body: body(draft, acknowledged: acknowledged), ifMatch: write.revision)
+            let endpoint = Endpoints.updateEntry(write.list)
+            return Request(method: endpoint.method, path: endpoint.path(id: id), body: body(draft, acknowledged: acknowledged),
+                           ifMatch: write.revision)
         case .remove(let id):
-            return Request(method: .DELETE, path: "\(base)/\(escaped(id))\(acknowledged ? "?acknowledge_impact=true" : "")", ifMatch: write.revision)
+            let endpoint = Endpoints.removeEntry(write.list)
+            let query = acknowledged ? [URLQueryItem(name: "acknowledge_impact", value: "true")] : []
+            return Request(method: endpoint.method, path: endpoint.path(id: id, query: query), ifMatch: write.revision)
         }
     }
 
@@ -205,8 +208,8 @@ public final class ConsoleSession: @unchecked Sendable {
         switch command {
         case .write(let write): request(for: write, acknowledged: false)
         case .acknowledgedWrite(let write): request(for: write, acknowledged: true)
-        case .confirmChange(let id): Request(method: .POST, path: "/v1/changes/\(escaped(id))/confirm")
-        case .revertChange(let id): Request(method: .POST, path: "/v1/changes/\(escaped(id))/revert")
+        case .confirmChange(let id): Request(method: Endpoints.confirmChange.method, path: Endpoints.confirmChange.path(id: id))
+        case .revertChange(let id): Request(method: Endpoints.revertChange.method, path: Endpoints.revertChange.path(id: id))
         case .quit: nil
         }
     }
@@ -233,7 +236,7 @@ public final class ConsoleSession: @unchecked Sendable {
                     }
                 case .write(let write), .acknowledgedWrite(let write):
                     if reply.status == 409, let refusal = ControlClient.errorBody(reply),
-                       refusal.error.code == "acknowledge-impact-required", let impact = refusal.error.impact {
+                       refusal.error.code == .acknowledgeImpactRequired, let impact = refusal.error.impact {
                         post { $0.apply(impact: impact, for: write) }
                         return
                     }
@@ -267,11 +270,7 @@ public final class ConsoleSession: @unchecked Sendable {
         if stat(path, &info) != 0 { return errno == 0 ? ENOENT : errno }
         if (info.st_mode & 0o170000) != 0o140000 { return ENOTSOCK }  // S_IFMT, S_IFSOCK
         if access(path, R_OK | W_OK) != 0 { return EACCES }
-        if case ControlClient.Failure.unreachable(_, let reason) = error {
-            if reason.contains("refused") { return ECONNREFUSED }
-            if reason.contains("permission") { return EACCES }
-            if reason.contains("no such") { return ENOENT }
-        }
+        if case ControlClient.Failure.unreachable(_, _, let code?) = error { return code }
         return ECONNRESET
     }
 }

@@ -1,5 +1,5 @@
 import AccessPolicy
-import Control
+import MailgateAPI
 
 /// A form's save waits for the daemon: the form closes only when the write is applied;
 /// a refusal is shown in the form, with what was typed kept; a write with an impact
@@ -48,7 +48,7 @@ extension ConsoleModel {
     }
 
     /// The words for a refused write: the daemon's own, plus what to do when retrying helps.
-    public static func refusalWords(code: String, message: String) -> String {
-        code == "revision-mismatch" ? "\(message) (the lists were reloaded; try again)" : message
+    public static func refusalWords(code: APIErrorCode, message: String) -> String {
+        code == .revisionMismatch ? "\(message) (the lists were reloaded; try again)" : message
     }
 }

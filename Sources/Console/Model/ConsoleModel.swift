@@ -1,7 +1,6 @@
 import AccessPolicy
-import Control
 import Foundation
-import Gate
+import MailgateAPI
 
 /// Everything the console shows, as plain state. Views render it; the API client (or the
 /// fixture) feeds it through the `apply` functions; keys change it through `handle(_:)`,
@@ -30,7 +29,7 @@ public struct ConsoleModel: Hashable, Sendable {
     public var editingFilter = false
     public var selection: [ConsoleView: Int] = [:]
     /// Events received while paused, applied on resume.
-    public var heldEvents: [GateEvent] = []
+    public var heldEvents: [Event] = []
     /// The latest connection snapshot received while paused.
     public var heldConnections: ConnectionsResponse?
     public var lastSequence: UInt64 = 0
@@ -69,12 +68,20 @@ public struct ConsoleModel: Hashable, Sendable {
 
     /// An event from the stream or a `GET /v1/events` page. Held while paused; duplicates
     /// (a sequence already seen, after a reconnect) are ignored.
-    public mutating func apply(event: GateEvent) {
-        if paused { heldEvents.append(event); return }
-        if event.sequence != 0 {
-            if event.sequence <= lastSequence { return }
-            lastSequence = event.sequence
+    public mutating func apply(event item: Event) {
+        if paused { heldEvents.append(item); return }
+        if item.sequence != 0 {
+            if item.sequence <= lastSequence { return }
+            lastSequence = item.sequence
         }
+        switch item.content {
+        case .gate(let event): apply(gate: event)
+        case .control(let event): apply(control: event)
+        }
+        clampSelection()
+    }
+
+    mutating func apply(gate event: GateEvent) {
         switch event.kind {
         case .rejected:
             guard let key = RejectSummary.key(of: event) else { return }
@@ -96,18 +103,22 @@ public struct ConsoleModel: Hashable, Sendable {
                 connections?.direct.removeAll { $0.id == id }
                 connections?.awaitingHeader.removeAll { $0.id == id }
             }
+        case .accepted, .proxied:
+            break  // connection rows come from snapshots
+        }
+    }
+
+    mutating func apply(control event: ControlEvent) {
+        switch event.kind {
         case .changeReverted:
             if let detail = event.detail { pendingChanges.removeAll { detail.contains($0.id) } }
             notice = Notice(text: "Change reverted: \(event.detail ?? "the pending change was undone")", isError: false)
         case .configChanged:
             if let detail = event.detail { notice = Notice(text: "Configuration changed: \(detail)", isError: false) }
-        case .accepted, .proxied:
-            break  // connection rows come from snapshots
         }
-        clampSelection()
     }
 
-    public mutating func apply(events: [GateEvent]) {
+    public mutating func apply(events: [Event]) {
         for event in events.sorted(by: { $0.sequence < $1.sequence }) { apply(event: event) }
     }
 

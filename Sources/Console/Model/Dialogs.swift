@@ -1,5 +1,5 @@
 import AccessPolicy
-import Control
+import MailgateAPI
 
 /// A yes/no question before something destructive; focus starts on Cancel.
 public struct ConfirmDialog: Hashable, Sendable {
@@ -66,4 +66,9 @@ public enum Overlay: Hashable, Sendable {
 public struct Notice: Hashable, Sendable {
     public var text: String
     public var isError: Bool
+
+    public init(text: String, isError: Bool) {
+        self.text = text
+        self.isError = isError
+    }
 }

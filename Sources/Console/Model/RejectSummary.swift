@@ -1,6 +1,6 @@
 import AccessPolicy
 import Foundation
-import Gate
+import MailgateAPI
 
 /// Rejects from one source for one reason, aggregated (the Rejects view).
 public struct RejectSummary: Hashable, Sendable {

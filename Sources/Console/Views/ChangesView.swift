@@ -1,4 +1,3 @@
-import Control
 import Foundation
 
 /// Every change waiting for confirmation, soonest revert first, each with its countdown;

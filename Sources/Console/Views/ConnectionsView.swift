@@ -1,4 +1,4 @@
-import Gate
+import MailgateAPI
 
 /// Open connections grouped by how they entered: through a PROXY header, directly, or
 /// still waiting for a header.

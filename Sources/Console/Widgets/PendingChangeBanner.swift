@@ -1,5 +1,5 @@
-import Control
 import Foundation
+import MailgateAPI
 
 /// The red line shown while changes wait for confirmation, counting down to the soonest revert.
 struct PendingChangeBanner {

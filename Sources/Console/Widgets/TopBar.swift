@@ -1,4 +1,3 @@
-import Control
 
 /// The top two lines: who we talk to and how it is (words and glyphs, not colour alone),
 /// then every listener with its upstream and whether that upstream answers.

@@ -1,7 +1,8 @@
 import AccessPolicy
-import Control
+import ControlServer
 import Foundation
 import Gate
+import MailgateAPI
 
 /// The checks of `mailgate doctor`, each answering with findings: the configuration as
 /// written, the upstreams as they answer, and — when it runs — the daemon as it is.

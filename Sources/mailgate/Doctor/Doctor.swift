@@ -1,7 +1,9 @@
 import AccessPolicy
 import ArgumentParser
-import Control
+import ControlClient
 import Foundation
+import MailgateAPI
+import UnixSocket
 
 /// `mailgate doctor`: checks a deployment and says what to fix, one line each.
 struct Doctor: AsyncParsableCommand {
@@ -31,7 +33,7 @@ struct Doctor: AsyncParsableCommand {
         findings += checks.wideFlags()
         findings.append(checks.controlSocket())
         let socket = configuration.control.socket
-        let status = try? await ControlClient.with(socketPath: socket) { try await $0.call(StatusResponse.self, .GET, "/v1/status") }
+        let status = try? await ControlClient.with(socketPath: socket) { try await $0.call(Endpoints.status) }
         if let status {
             findings.append(DoctorFinding(check: "daemon", level: .ok, message: "daemon \(status.version) answers on \(socket), up \(Int(status.uptimeSeconds / 60)) min"))
             findings.append(checks.descriptors(softLimit: UnixSocket.peerProcess(socket).flatMap(DaemonProcess.openFilesLimit)))
