@@ -33,9 +33,11 @@ let package = Package(
             "NetAddress",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
-        // The SwiftNIO data path.
+        // The connection state machine: events in, actions out. Pure, engine-neutral (no NIO).
+        .target(name: "GateCore", dependencies: ["NetAddress", "ProxyProtocol", "AccessPolicy"]),
+        // The SwiftNIO data path: drivers of GateCore's state machine, registry, events, metrics.
         .target(name: "Gate", dependencies: [
-            "NetAddress", "ProxyProtocol", "AccessPolicy",
+            "GateCore", "NetAddress", "ProxyProtocol", "AccessPolicy",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -110,10 +112,12 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
+        .testTarget(name: "GateCoreTests", dependencies: ["GateCore", "AccessPolicy", "ProxyProtocol", "NetAddress"]),
         .testTarget(name: "GateTests", dependencies: [
-            "Gate", "AccessPolicy", "ProxyProtocol", "NetAddress", "Demo",
+            "Gate", "GateCore", "AccessPolicy", "ProxyProtocol", "NetAddress", "Demo",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
     ]
 )
