@@ -372,15 +372,16 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         let configuration = listener.configuration
         let peer = rejection.peer
         let client = rejection.client
+        let entry = rejection.entry ?? connection?.entry
         var line = "reject reason=\(rejection.reason.rawValue) service=\(configuration.service) listener=\(listener.endpoint) peer=\(peer)"
         if let realClient = rejection.realClient { line += " client=\(realClient)" }
-        if let entry = rejection.entry { line += " entry=\(entry.kind.rawValue):\(entry.entry.source)" }
+        if let entry { line += " entry=\(entry.kind.rawValue):\(entry.entry.source)" }
         if let detail = rejection.detail { line += " detail=\"\(detail)\"" }
         state.logger.notice("\(line)")
         state.record(GateEvent(kind: .rejected, connection: connection?.id, service: configuration.service,
                                listener: listener.endpoint, peer: peer.address,
                                realClient: client == peer.address ? nil : client,
-                               entryID: rejection.entry?.entry.id, reason: rejection.reason, detail: rejection.detail))
+                               entryID: entry?.entry.id, reason: rejection.reason, detail: rejection.detail))
         guard let reply = RejectReply.bytes(for: rejection.reason, protocol: configuration.replyProtocol, client: client,
                                             headerTimeout: configuration.proxyHeaderTimeout, limit: limit) else {
             context.close(promise: nil)

@@ -16,14 +16,14 @@ public struct ConnectionStateMachine: Sendable {
     public static let heldLimit = 64 * 1024
 
     var state = State.idle
-    /// Who connected, to where, and what the connection has learnt since; nil until accepted.
-    /// Kept out of `state`: the entry holds strings, and `state` is read on every event.
+    /// Who connected, to where, and the real client a header named; nil until accepted.
+    /// Not the entry that admitted the connection: the driver keeps that with its record of
+    /// the connection, and a copy here would cost every open connection its size.
     private var session: Session?
 
     private struct Session: Sendable {
         var peer: SocketEndpoint
         var local: SocketEndpoint
-        var entry: MatchedEntry?
         var realClient: SocketEndpoint?
     }
 
@@ -42,7 +42,7 @@ public struct ConnectionStateMachine: Sendable {
     public mutating func accept(peer: SocketEndpoint, local: SocketEndpoint, decision: Decision,
                                 detail: String? = nil) -> Action {
         guard case .idle = state else { return .none }
-        session = Session(peer: peer, local: local, entry: decision.matchedEntry)
+        session = Session(peer: peer, local: local)
         switch decision {
         case .reject(let reason, let entry):
             state = .finished(Finished(owesDirectCount: false))
@@ -336,14 +336,14 @@ public struct ConnectionStateMachine: Sendable {
 
     // MARK: Endings
 
-    /// Refuses the connection. The entry named is the connection's own unless another one
-    /// decided the refusal (a blacklisted real client).
+    /// Refuses the connection. `entry` is one that decided the refusal (a blacklisted real
+    /// client's); nil names the entry the connection was admitted by (see `Rejection.entry`).
     private mutating func refuse(_ reason: RejectReason, entry: MatchedEntry? = nil, detail: String? = nil,
                                  _ teardown: Teardown) -> Action {
         let session = self.session!
         state = .finished(Finished(owesDirectCount: owesDirectCount))
         return .reject(Rejection(reason: reason, peer: session.peer, realClient: session.realClient,
-                                 entry: entry ?? session.entry, detail: detail), teardown)
+                                 entry: entry, detail: detail), teardown)
     }
 
     private mutating func close() -> Action {

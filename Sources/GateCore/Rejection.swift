@@ -9,6 +9,9 @@ public struct Rejection: Hashable, Sendable {
     public var peer: SocketEndpoint
     /// The real client a PROXY header named, once one has.
     public var realClient: SocketEndpoint?
+    /// The entry behind the refusal where the machine learnt it: at accept (the decision's),
+    /// or a blacklisted real client's. nil for any other refusal of an admitted connection:
+    /// that is the entry it was admitted by, which the driver keeps with the connection.
     public var entry: MatchedEntry?
     public var detail: String?
 

@@ -11,10 +11,9 @@ import Testing
     private func rejection(_ reason: RejectReason, _ start: Start, detail: String? = nil) -> Rejection {
         switch start {
         case .awaitingHeader, .finished:
-            Rejection(reason: reason, peer: Fixture.balancer, entry: Fixture.flagged, detail: detail)
+            Rejection(reason: reason, peer: Fixture.balancer, detail: detail)
         case .connectingProxied, .relayingProxied:
-            Rejection(reason: reason, peer: Fixture.balancer, realClient: Fixture.realClient, entry: Fixture.flagged,
-                      detail: detail)
+            Rejection(reason: reason, peer: Fixture.balancer, realClient: Fixture.realClient, detail: detail)
         default:
             Rejection(reason: reason, peer: Fixture.directPeer, detail: detail)
         }

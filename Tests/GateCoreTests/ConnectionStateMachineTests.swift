@@ -19,6 +19,12 @@ import Testing
         #expect(machine.realClient == nil)
     }
 
+    @Test func blacklistedSourceIsRefusedByItsEntryAtAccept() {
+        var machine = ConnectionStateMachine()
+        let action = machine.accept(peer: Fixture.directPeer, local: Fixture.local, decision: .reject(.blacklisted, Fixture.banned))
+        #expect(action == .reject(Rejection(reason: .blacklisted, peer: Fixture.directPeer, entry: Fixture.banned), []))
+    }
+
     @Test func refusalAtAcceptNamesItsEntryAndDetail() {
         var machine = ConnectionStateMachine()
         let action = machine.accept(peer: Fixture.directPeer, local: Fixture.local,
@@ -111,7 +117,7 @@ import Testing
         _ = machine.clientRead(byteCount: partial.count)
         _ = machine.decodeHeader(held: partial, realClients: Refusing.nobody)
         #expect(machine.headerTimerFired(held: partial)
-            == .reject(Rejection(reason: .proxyHeaderMissing, peer: Fixture.balancer, entry: Fixture.flagged), []))
+            == .reject(Rejection(reason: .proxyHeaderMissing, peer: Fixture.balancer), []))
     }
 
     @Test func timerAfterTheHeaderChangesNothing() {

@@ -73,6 +73,7 @@ import Testing
         gate.loop.advanceTime(by: .seconds(2))
         #expect(!gate.client.isActive)
         #expect(gate.events == ["accepted", "rejected:proxy-header-missing", "closed"])
+        #expect(gate.state.journal.recent()[1].entryID == "127.0.0.2")  // the entry that admitted it
         #expect(gate.connector.requests.isEmpty)
     }
 
