@@ -255,7 +255,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             context.channel.closeAfterPendingWrites(mode: .all)
         case .reject(let rejection, let teardown):
             tearDown(teardown)
-            reject(rejection, limit: limit, context: context)
+            held = ByteBuffer()
+            ClientRefusal.refuse(rejection, entry: rejection.entry ?? connection?.entry, connection: connection?.id,
+                                 limit: limit, listener: listener, context: context)
         case .close(let teardown):
             tearDown(teardown)
             context.close(promise: nil)
@@ -362,52 +364,6 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             "peer": "\(machine.peer.map { "\($0)" } ?? "?")", "service": "\(listener.configuration.service)",
         ])
         perform(machine.idleTimedOut())
-    }
-
-    // MARK: Refusal
-
-    /// Refuses the connection: one protocol-correct line (none on TLS ports), then close.
-    private func reject(_ rejection: Rejection, limit: ConnectionLimit?, context: ChannelHandlerContext) {
-        held = ByteBuffer()
-        let configuration = listener.configuration
-        let peer = rejection.peer
-        let client = rejection.client
-        let entry = rejection.entry ?? connection?.entry
-        var line = "reject reason=\(rejection.reason.rawValue) service=\(configuration.service) listener=\(listener.endpoint) peer=\(peer)"
-        if let realClient = rejection.realClient { line += " client=\(realClient)" }
-        if let entry { line += " entry=\(entry.kind.rawValue):\(entry.entry.source)" }
-        if let detail = rejection.detail { line += " detail=\"\(detail)\"" }
-        state.logger.notice("\(line)")
-        state.record(GateEvent(kind: .rejected, connection: connection?.id, service: configuration.service,
-                               listener: listener.endpoint, peer: peer.address,
-                               realClient: client == peer.address ? nil : client,
-                               entryID: entry?.entry.id, reason: rejection.reason, detail: rejection.detail))
-        guard let reply = RejectReply.bytes(for: rejection.reason, protocol: configuration.replyProtocol, client: client,
-                                            headerTimeout: configuration.proxyHeaderTimeout, limit: limit) else {
-            context.close(promise: nil)
-            return
-        }
-        // Say why, half-close, and give the client a moment to read it before the full close:
-        // closing at once with unread input would send a reset that can destroy the reply.
-        // Short of descriptors the moment is brief, and a flood of refusals does not get it
-        // at all past a cap: the descriptors they hold come out of the reserve.
-        let descriptors = state.descriptors
-        var linger = TimeAmount.seconds(2)
-        if descriptors.isUnderPressure {
-            guard descriptors.startBriefLinger() else {
-                let channel = context.channel
-                context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: reply))).whenComplete { _ in channel.close(promise: nil) }
-                return
-            }
-            linger = .milliseconds(200)
-            context.channel.closeFuture.whenComplete { _ in descriptors.endBriefLinger() }
-        }
-        context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: reply)), promise: nil)
-        context.channel.closeAfterPendingWrites(mode: .output)
-        let channel = context.channel  // strongly, for two seconds at most (see `admit`)
-        context.eventLoop.assumeIsolated().scheduleTask(in: linger) {
-            channel.close(promise: nil)
-        }
     }
 }
 
