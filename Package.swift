@@ -36,9 +36,11 @@ let package = Package(
         // The control API's wire types: events, connection snapshots, the JSON bodies, the
         // endpoints. Shared by the gate (which emits events), the control server and its clients.
         .target(name: "MailgateAPI", dependencies: ["NetAddress", "AccessPolicy"]),
-        // The SwiftNIO data path.
+        // The connection state machine: events in, actions out. Pure, engine-neutral (no NIO).
+        .target(name: "GateCore", dependencies: ["NetAddress", "ProxyProtocol", "AccessPolicy"]),
+        // The SwiftNIO data path: drivers of GateCore's state machine, registry, events, metrics.
         .target(name: "Gate", dependencies: [
-            "NetAddress", "ProxyProtocol", "AccessPolicy", "MailgateAPI",
+            "GateCore", "NetAddress", "ProxyProtocol", "AccessPolicy", "MailgateAPI",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -135,10 +137,12 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
+        .testTarget(name: "GateCoreTests", dependencies: ["GateCore", "AccessPolicy", "ProxyProtocol", "NetAddress"]),
         .testTarget(name: "GateTests", dependencies: [
-            "Gate", "MailgateAPI", "AccessPolicy", "ProxyProtocol", "NetAddress", "Demo",
+            "Gate", "GateCore", "MailgateAPI", "AccessPolicy", "ProxyProtocol", "NetAddress", "Demo",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
     ]
 )

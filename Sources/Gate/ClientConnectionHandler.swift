@@ -1,56 +1,37 @@
 import AccessPolicy
 import Foundation
+import GateCore
 import Logging
 import MailgateAPI
 import NIOCore
-import NIOPosix
 import NetAddress
-import ProxyProtocol
 
-/// The life of one accepted connection: decide from the source address alone, take the
-/// PROXY header where one is required, connect the upstream, then relay both ways with
-/// backpressure. Lives on the client channel; the upstream channel's `UpstreamRelayHandler`
-/// runs on the same event loop and calls back into it.
+/// The NIO driver of one accepted connection's `ConnectionStateMachine`: it feeds the
+/// machine the client socket's events (and, through `UpstreamRelayHandler`, the upstream's)
+/// and performs the actions it returns. It owns what the machine does not: the sockets, the
+/// held client bytes, the header timer, and the gate's shared state (registry, events,
+/// metrics, descriptor budget). Lives on the client channel; the upstream channel runs on
+/// the same event loop.
 final class ClientConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private enum Phase {
-        /// Flagged source: collecting bytes until a whole PROXY header has arrived.
-        case awaitingHeader
-        /// Upstream connect in flight; client bytes wait in `pending`.
-        case connecting
-        case relaying(Channel)
-        /// Refused or closed: nothing more is relayed.
-        case finished
-    }
-
-    /// Client bytes held before the upstream is ready, or while a direct client's first
-    /// bytes are checked for a PROXY signature. Bounded by `pendingLimit` through `read`.
-    private static let pendingLimit = 64 * 1024
-
     private let listener: ListenerContext
     private var state: GateState { listener.state }
-    private var phase = Phase.awaitingHeader
+    private var machine = ConnectionStateMachine()
     private var context: ChannelHandlerContext?
     private var connection: LiveConnection?
-    private var peer = SocketEndpoint(address: .v4(0), port: 1)
-    private var local = SocketEndpoint(address: .v4(0), port: 1)
-    private var realClient: SocketEndpoint?
-    private var pending = ByteBuffer()
-    /// True until a direct client's first bytes are known not to be a PROXY signature.
-    private var sniffing = false
-    private var readDeferred = false
-    private var clientInputClosed = false
+    /// Client bytes held before the upstream is ready, or while a direct client's first bytes
+    /// are checked for a PROXY signature (the machine keeps their count).
+    private var held = ByteBuffer()
+    private var upstream: Channel?
+    private var upstreamRelay: UpstreamRelayHandler?
     private var headerTimer: Scheduled<Void>?
-    /// Decodes the header as it arrives at a cost linear in its length, however it is chunked.
-    private var headerDecoder = IncrementalProxyHeaderDecoder()
     /// Watches this connection for the listener's idle timeout once it is admitted.
     private var idleSweep: IdleSweep?
-    private var lastActivity = NIODeadline.now()
-    private var upstreamHandler: UpstreamRelayHandler?
+    private var lastActivity = NIODeadline.uptimeNanoseconds(0)
     /// This client socket is counted in the gate's descriptor budget until it closes.
     private var holdsDescriptor = false
 
@@ -60,6 +41,12 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        lastActivity = context.eventLoop.now
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        upstreamRelay = nil  // it refers back to this handler
     }
 
     // MARK: Accept-time decision
@@ -70,28 +57,33 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             context.close(promise: nil)
             return
         }
-        self.peer = peer
-        self.local = local
         holdsDescriptor = true
+        let (decision, limit) = decide(peer: peer, context: context)
+        perform(machine.accept(peer: peer, local: local, decision: decision, detail: limit?.description),
+                context: context, limit: limit)
+    }
+
+    /// The policy's decision, unless the gate refuses first: near the descriptor limit
+    /// (truthfully, rather than let the process run out), draining, or over a limit. Admits
+    /// the connection when it goes on; a refusal by a limit comes with that limit.
+    private func decide(peer: SocketEndpoint, context: ChannelHandlerContext) -> (Decision, ConnectionLimit?) {
         if !state.descriptors.takeClient() {
-            // Near the descriptor limit: refuse now, truthfully, rather than let the process run out.
-            let budget = state.descriptors.sockets
-            reject(.connectionLimit, client: peer.address, entry: nil,
-                   detail: ConnectionLimit.descriptors(budget).description, limit: .descriptors(budget))
-            return
+            return (.reject(.connectionLimit, nil), .descriptors(state.descriptors.sockets))
         }
+        if state.isDraining { return (.reject(.shuttingDown, nil), nil) }
+        let decision = state.policy.decision(peer: peer.address, service: listener.configuration.service,
+                                             proxyHeaderTimeout: listener.configuration.proxyHeaderTimeout)
+        if case .reject = decision { return (decision, nil) }
+        if let limit = admit(peer: peer, decision: decision, context: context) {
+            return (.reject(.connectionLimit, decision.matchedEntry), limit)
+        }
+        return (decision, nil)
+    }
+
+    /// Registers the connection, records it and has it watched for idleness; returns the
+    /// limit that refuses it instead, if one does.
+    private func admit(peer: SocketEndpoint, decision: Decision, context: ChannelHandlerContext) -> ConnectionLimit? {
         let service = listener.configuration.service
-        let policy = state.policy
-        if state.isDraining {
-            reject(.shuttingDown, client: peer.address, entry: nil)
-            return
-        }
-        let decision = policy.decision(peer: peer.address, service: service,
-                                       proxyHeaderTimeout: listener.configuration.proxyHeaderTimeout)
-        if case .reject(let reason, let entry) = decision {
-            reject(reason, client: peer.address, entry: entry)
-            return
-        }
         let initial: ConnectionState
         if case .requireProxyHeader = decision { initial = .awaitingHeader } else { initial = .relayingDirect }
         // The channel is captured strongly, not weakly: a weak reference gives the channel a
@@ -103,153 +95,236 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             entry: decision.matchedEntry, limits: state.limits,
             exemptFromPerSource: decision.matchedEntry?.kind == .whitelist,
             close: { channel.pipeline.fireUserInboundEventTriggered(GateShutdown()) })
-        let connection: LiveConnection
         switch admission {
-        case .admitted(let admitted):
-            connection = admitted
         case .overLimit(let limit):
-            reject(.connectionLimit, client: peer.address, entry: decision.matchedEntry, detail: limit.description, limit: limit)
-            return
+            return limit
+        case .admitted(let connection):
+            self.connection = connection
+            state.record(GateEvent(kind: .accepted, connection: connection.id, service: service, listener: listener.endpoint,
+                                   peer: peer.address, entryID: decision.matchedEntry?.entry.id, detail: initial.rawValue))
+            idleSweep = listener.idleSweeps.sweep(on: context.eventLoop)
+            idleSweep?.watch(self)
+            return nil
         }
-        self.connection = connection
-        state.record(GateEvent(kind: .accepted, connection: connection.id, service: service, listener: listener.endpoint,
-                               peer: peer.address, entryID: decision.matchedEntry?.entry.id, detail: initial.rawValue))
-        idleSweep = listener.idleSweeps.sweep(on: context.eventLoop)
-        idleSweep?.watch(self)
-
-        switch decision {
-        case .requireProxyHeader(let timeout, _):
-            phase = .awaitingHeader
-            headerTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .init(timeout)) { [self] in
-                guard case .awaitingHeader = phase else { return }
-                // A last look at what arrived: a malformed header the schedule had not decoded
-                // yet is refused as invalid, as decoding it whole would have.
-                if case .invalid(let error) = headerDecoder.settle(pending.readableBytesView) {
-                    reject(.proxyHeaderInvalid, client: peer.address, entry: connection.entry, detail: error.reason)
-                    return
-                }
-                reject(.proxyHeaderMissing, client: peer.address, entry: connection.entry)
-            }
-        default:
-            sniffing = true
-            connectUpstream(context: context, client: peer, destination: local)
-        }
-        context.read()
     }
 
-    // MARK: Client bytes
+    // MARK: Client events
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
         connection?.countFromClient(bytes.readableBytes)
-        lastActivity = .now()
-        switch phase {
-        case .awaitingHeader:
+        lastActivity = context.eventLoop.now
+        switch machine.clientRead(byteCount: bytes.readableBytes) {
+        case .forward:
+            upstream?.write(bytes, promise: nil)
+        case .hold:
             hold(&bytes)
-            takeHeader(context: context)
-        case .connecting:
+        case .holdThenDecodeHeader:
             hold(&bytes)
-            if sniffing { checkSignature() }
-        case .relaying(let upstream):
-            if sniffing {
-                hold(&bytes)
-                checkSignature()
-                if !sniffing, case .relaying = phase {
-                    upstream.write(pending, promise: nil)
-                    pending = ByteBuffer()
-                }
-            } else {
-                upstream.write(bytes, promise: nil)
-            }
-        case .finished:
+            perform(machine.decodeHeader(held: held.readableBytesView, realClients: listener), context: context)
+        case .holdThenCheckSignature:
+            hold(&bytes)
+            perform(machine.checkSignature(held: held.readableBytesView), context: context)
+        case .discard:
             break
         }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        if case .relaying(let upstream) = phase { upstream.flush() }
+        perform(machine.clientReadComplete(), context: context)
     }
 
     /// Keeps client bytes until they can be relayed. The first read is kept as it is, not
-    /// copied; and `pending` is released (`= ByteBuffer()`), never cleared, once relayed:
+    /// copied; and `held` is released (`= ByteBuffer()`), never cleared, once relayed:
     /// clearing storage that a write still shares allocates a copy, and an idle connection
     /// would keep it for good.
     private func hold(_ bytes: inout ByteBuffer) {
-        if pending.readableBytes == 0 { pending = bytes } else { pending.writeBuffer(&bytes) }
+        if held.readableBytes == 0 { held = bytes } else { held.writeBuffer(&bytes) }
     }
 
-    /// A flagged source's first bytes: a PROXY header, then possibly the client's own bytes.
-    private func takeHeader(context: ChannelHandlerContext) {
-        switch headerDecoder.decode(pending.readableBytesView) {
-        case .needMoreData:
-            return
-        case .invalid(let error):
-            reject(.proxyHeaderInvalid, client: peer.address, entry: connection?.entry, detail: error.reason)
-        case .decoded(let header, let consumed):
-            headerTimer?.cancel()
-            headerTimer = nil
-            pending.moveReaderIndex(forwardBy: consumed)
-            if pending.readableBytes == 0 { pending = ByteBuffer() }
-            // LOCAL (v2) and UNKNOWN (v1) mean: the proxy speaks for itself.
-            let client = header.realClient.map { SocketEndpoint(address: $0.address.normalized, port: $0.port) } ?? peer
-            realClient = client
-            let service = listener.configuration.service
-            if let refusal = state.policy.refusal(ofRealClient: client.address, service: service) {
-                reject(.blacklisted, client: client.address, entry: refusal)
-                return
-            }
-            connection?.update(state: .relayingProxied, realClient: client)
-            if let connection {
-                state.metrics.recordHeaderWait(seconds: Date().timeIntervalSince(connection.started), service: service)
-            }
-            state.record(GateEvent(kind: .proxied, connection: connection?.id, service: service, listener: listener.endpoint,
-                                   peer: peer.address, realClient: client.address, entryID: connection?.entry?.entry.id))
-            connectUpstream(context: context, client: client, destination: header.originalDestination ?? local)
+    func read(context: ChannelHandlerContext) {
+        if machine.clientReadRequested(upstreamWritable: upstream?.isWritable ?? true) == .read { context.read() }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { perform(machine.clientBecameWritable(), context: context) }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            perform(machine.clientInputClosed(held: held.readableBytesView), context: context)
+        } else if event is GateShutdown {
+            perform(machine.shutdown(), context: context)
+        } else {
+            context.fireUserInboundEventTriggered(event)
         }
     }
 
-    /// A direct client must not send a PROXY header: it would be honoured by nobody, and it
-    /// is the best sign that this source is a load balancer whose flag is missing.
-    private func checkSignature() {
-        switch ProxySignature.classify(pending.readableBytesView) {
-        case .undecided:
-            return
-        case .notProxy:
-            sniffing = false
-            state.countDirect(peer: peer.address, service: listener.configuration.service)
-        case .v1, .v2:
-            sniffing = false
-            reject(.proxyHeaderFromUntrustedSource, client: peer.address, entry: connection?.entry)
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        state.logger.debug("client connection error", metadata: ["peer": "\(machine.peer.map { "\($0)" } ?? "?")", "error": "\(error)"])
+        perform(machine.errorCaught(), context: context)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if holdsDescriptor {
+            holdsDescriptor = false
+            state.descriptors.release()
+        }
+        tearDown(machine.clientClosed())
+        idleSweep?.unwatch(self)
+        idleSweep = nil
+        upstreamRelay = nil
+        if let connection {
+            self.connection = nil
+            state.registry.remove(connection)
+            let snapshot = connection.snapshot
+            state.record(GateEvent(kind: .closed, connection: connection.id, service: connection.service,
+                                   listener: connection.listener, peer: connection.peer.address,
+                                   realClient: machine.realClient?.address,
+                                   entryID: snapshot.entryID, bytesFromClient: snapshot.bytesFromClient,
+                                   bytesToClient: snapshot.bytesToClient,
+                                   duration: .seconds(Date().timeIntervalSince(connection.started))))
+        }
+        context.fireChannelInactive()
+    }
+
+    // MARK: Upstream events (from UpstreamRelayHandler)
+
+    /// The upstream sent bytes for the client.
+    func upstreamRead(_ buffer: ByteBuffer) {
+        guard let context, machine.upstreamRead() == .forwardToClient else { return }
+        connection?.countToClient(buffer.readableBytes)
+        lastActivity = context.eventLoop.now
+        context.write(wrapOutboundOut(buffer), promise: nil)
+    }
+
+    /// Whether the upstream socket may read now (else a `readUpstream` action follows).
+    func upstreamMayRead() -> Bool {
+        machine.upstreamReadRequested(clientWritable: context?.channel.isWritable ?? true) == .read
+    }
+
+    func upstream(_ signal: UpstreamSignal) {
+        switch signal {
+        case .readComplete: perform(machine.upstreamReadComplete())
+        case .becameWritable: perform(machine.upstreamBecameWritable())
+        case .inputClosed: perform(machine.upstreamInputClosed())
+        case .closed: perform(machine.upstreamClosed())
         }
     }
 
-    // MARK: Upstream
+    // MARK: Actions
 
-    private func connectUpstream(context: ChannelHandlerContext, client: SocketEndpoint, destination: SocketEndpoint) {
-        phase = .connecting
+    private func perform(_ action: ConnectionStateMachine.Action) {
+        guard let context else { return }
+        perform(action, context: context)
+    }
+
+    /// `limit` is the one behind an accept-time `connectionLimit` refusal, for its reply.
+    private func perform(_ action: ConnectionStateMachine.Action, context: ChannelHandlerContext,
+                         limit: ConnectionLimit? = nil) {
+        switch action {
+        case .none:
+            break
+        case .readClient:
+            context.read()
+        case .readUpstream:
+            upstreamRelay?.read()
+        case .flushUpstream:
+            upstream?.flush()
+        case .flushClient:
+            context.flush()
+        case .awaitHeader(let timeout):
+            headerTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .init(timeout)) { [self] in
+                perform(machine.headerTimerFired(held: held.readableBytesView))
+            }
+            context.read()
+        case .connectDirect(let route):
+            connectUpstream(route, context: context)
+            context.read()
+        case .connectProxied(let route, let headerLength):
+            cancelHeaderTimer()
+            held.moveReaderIndex(forwardBy: headerLength)
+            if held.readableBytes == 0 { held = ByteBuffer() }
+            recordProxied(client: route.client)
+            connectUpstream(route, context: context)
+        case .relay(let steps):
+            relay(steps)
+        case .halfCloseClient:
+            context.channel.closeAfterPendingWrites(mode: .output)
+        case .closeClientAfterWrites:
+            context.channel.closeAfterPendingWrites(mode: .all)
+        case .reject(let rejection, let teardown):
+            tearDown(teardown)
+            held = ByteBuffer()
+            ClientRefusal.refuse(rejection, entry: rejection.entry ?? connection?.entry, connection: connection?.id,
+                                 limit: limit, listener: listener, context: context)
+        case .close(let teardown):
+            tearDown(teardown)
+            context.close(promise: nil)
+        }
+    }
+
+    private func relay(_ steps: RelaySteps) {
+        if steps.contains(.countDirect) { countDirect() }
+        if steps.contains(.writeHeldUpstream) {
+            upstream?.write(held, promise: nil)
+            held = ByteBuffer()
+        }
+        if steps.contains(.flushUpstream) { upstream?.flush() }
+        if steps.contains(.halfCloseUpstream) { upstream?.closeAfterPendingWrites(mode: .output) }
+        if steps.contains(.readClient) { context?.read() }
+    }
+
+    private func tearDown(_ teardown: Teardown) {
+        if teardown.contains(.cancelHeaderTimer) { cancelHeaderTimer() }
+        if teardown.contains(.closeUpstream), let upstream {
+            self.upstream = nil
+            upstream.close(promise: nil)
+        }
+        if teardown.contains(.countDirect) { countDirect() }
+    }
+
+    private func cancelHeaderTimer() {
+        headerTimer?.cancel()
+        headerTimer = nil
+    }
+
+    private func countDirect() {
+        guard let peer = machine.peer else { return }
+        state.countDirect(peer: peer.address, service: listener.configuration.service)
+    }
+
+    /// A PROXY header named `client`, and it may go on.
+    private func recordProxied(client: SocketEndpoint) {
+        let service = listener.configuration.service
+        connection?.update(state: .relayingProxied, realClient: client)
+        if let connection {
+            state.metrics.recordHeaderWait(seconds: Date().timeIntervalSince(connection.started), service: service)
+        }
+        state.record(GateEvent(kind: .proxied, connection: connection?.id, service: service, listener: listener.endpoint,
+                               peer: machine.peer?.address, realClient: client.address, entryID: connection?.entry?.entry.id))
+    }
+
+    // MARK: Upstream connection
+
+    private func connectUpstream(_ route: UpstreamRoute, context: ChannelHandlerContext) {
         let configuration = listener.configuration
-        let header = UpstreamHeader.bytes(mode: configuration.upstreamProxy, client: client, destination: destination)
+        let header = UpstreamHeader.bytes(mode: configuration.upstreamProxy, client: route.client,
+                                          destination: route.destination)
         let address: SocketAddress
         do {
             address = try listener.upstreamAddress.get()
         } catch {
-            reject(.upstreamUnavailable, client: client.address, entry: connection?.entry, detail: "\(error)")
+            perform(machine.upstreamConnectFailed(detail: "\(error)"))
             return
         }
         let relay = UpstreamRelayHandler(client: self)
-        upstreamHandler = relay
+        upstreamRelay = relay
         let descriptors = state.descriptors
         descriptors.takeUpstream()
-        let boundRelay = NIOLoopBound(relay, eventLoop: context.eventLoop)
-        ClientBootstrap(group: context.eventLoop)
-            .connectTimeout(.init(configuration.connectTimeout))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try RelayChannelOptions.apply(to: channel)
-                    try channel.pipeline.syncOperations.addHandler(boundRelay.value)
-                }
-            }
-            .connect(to: address)
+        listener.connector.connect(to: address, timeout: .init(configuration.connectTimeout), relay: relay,
+                                   on: context.eventLoop)
             .assumeIsolated()
             .whenComplete { [self] result in
                 switch result {
@@ -260,164 +335,22 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
                 case .failure(let error):
                     descriptors.release()
                     state.upstreams.record(listener.upstreamName, reachable: false)
-                    guard case .connecting = phase else { return }
-                    reject(.upstreamUnavailable, client: client.address, entry: connection?.entry,
-                           detail: "\(configuration.upstream): \(error)")
+                    perform(machine.upstreamConnectFailed(detail: "\(configuration.upstream): \(error)"))
                 }
             }
     }
 
-    private func upstreamConnected(_ upstream: Channel, header: [UInt8]?) {
-        guard case .connecting = phase, let context else {
-            upstream.close(promise: nil)
-            return
-        }
-        phase = .relaying(upstream)
-        if let header {
-            upstream.write(ByteBuffer(bytes: header), promise: nil)
-        }
-        if !sniffing && pending.readableBytes > 0 {
-            upstream.write(pending, promise: nil)
-            pending = ByteBuffer()
-        }
-        upstream.flush()
-        if clientInputClosed && !sniffing {
-            upstream.closeAfterPendingWrites(mode: .output)
-        }
-        if readDeferred {
-            readDeferred = false
-            context.read()
-        }
-    }
-
-    /// Called by the upstream side when it can take more bytes.
-    func upstreamBecameWritable() {
-        guard readDeferred, let context else { return }
-        readDeferred = false
-        context.read()
-    }
-
-    /// The upstream sent bytes for the client.
-    func relayToClient(_ buffer: ByteBuffer) {
-        guard let context, case .relaying = phase else { return }
-        connection?.countToClient(buffer.readableBytes)
-        lastActivity = .now()
-        context.write(wrapOutboundOut(buffer), promise: nil)
-    }
-
-    func flushToClient() {
-        context?.flush()
-    }
-
-    /// The upstream will send nothing more: pass its half-close on.
-    func upstreamInputClosed() {
-        context?.channel.closeAfterPendingWrites(mode: .output)
-    }
-
-    /// The upstream connection is gone: close the client once what it sent is written.
-    func upstreamClosed() {
-        guard let context, case .relaying = phase else { return }
-        phase = .finished
-        context.channel.closeAfterPendingWrites(mode: .all)
-    }
-
-    var isClientWritable: Bool { context?.channel.isWritable ?? false }
-
-    // MARK: Backpressure and half-close
-
-    func read(context: ChannelHandlerContext) {
-        switch phase {
-        case .relaying(let upstream) where !sniffing:
-            if upstream.isWritable { context.read() } else { readDeferred = true }
-        case .finished:
-            context.read()  // drain, so the client's close is seen
-        default:
-            if pending.readableBytes < Self.pendingLimit { context.read() } else { readDeferred = true }
-        }
-    }
-
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { upstreamHandler?.clientBecameWritable() }
-        context.fireChannelWritabilityChanged()
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let event = event as? ChannelEvent, event == .inputClosed {
-            clientInputClosed = true
-            switch phase {
-            case .relaying(let upstream):
-                if sniffing && pending.readableBytes > 0 {
-                    // Too short to be a signature: it is the client's data after all.
-                    sniffing = false
-                    upstream.write(pending, promise: nil)
-                    pending = ByteBuffer()
-                }
-                upstream.closeAfterPendingWrites(mode: .output)
-            case .awaitingHeader:
-                if case .invalid(let error) = headerDecoder.settle(pending.readableBytesView) {
-                    reject(.proxyHeaderInvalid, client: peer.address, entry: connection?.entry, detail: error.reason)
-                } else {
-                    finish(context: context)
-                }
-            case .connecting, .finished:
-                break
+    private func upstreamConnected(_ channel: Channel, header: [UInt8]?) {
+        switch machine.upstreamConnected() {
+        case .closeUpstream:
+            channel.close(promise: nil)
+        case .startRelaying(let steps):
+            upstream = channel
+            if let header {
+                channel.write(ByteBuffer(bytes: header), promise: nil)
             }
-            return
+            relay(steps)
         }
-        if event is GateShutdown {
-            if case .relaying = phase {
-                finish(context: context)
-            } else {
-                reject(.shuttingDown, client: (realClient ?? peer).address, entry: connection?.entry)
-            }
-            return
-        }
-        context.fireUserInboundEventTriggered(event)
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        state.logger.debug("client connection error", metadata: ["peer": "\(peer)", "error": "\(error)"])
-        finish(context: context)
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        if holdsDescriptor {
-            holdsDescriptor = false
-            state.descriptors.release()
-        }
-        headerTimer?.cancel()
-        idleSweep?.unwatch(self)
-        idleSweep = nil
-        detachUpstream()
-        if sniffing {
-            // Closed before a whole signature could be seen: an ordinary direct connection.
-            sniffing = false
-            state.countDirect(peer: peer.address, service: listener.configuration.service)
-        }
-        if let connection {
-            self.connection = nil
-            state.registry.remove(connection)
-            let snapshot = connection.snapshot
-            state.record(GateEvent(kind: .closed, connection: connection.id, service: connection.service,
-                                   listener: connection.listener, peer: peer.address, realClient: realClient?.address,
-                                   entryID: snapshot.entryID, bytesFromClient: snapshot.bytesFromClient,
-                                   bytesToClient: snapshot.bytesToClient,
-                                   duration: .seconds(Date().timeIntervalSince(connection.started))))
-        }
-        context.fireChannelInactive()
-    }
-
-    /// Ends relaying and closes the upstream. The phase changes first: closing the upstream
-    /// calls back into `upstreamClosed`, which must then leave the client to us.
-    private func detachUpstream() {
-        let previous = phase
-        phase = .finished
-        if case .relaying(let upstream) = previous { upstream.close(promise: nil) }
-    }
-
-    private func finish(context: ChannelHandlerContext) {
-        detachUpstream()
-        context.close(promise: nil)
     }
 
     // MARK: Idle timeout
@@ -428,55 +361,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     }
 
     func closeIdle() {
-        guard let context else { return }
-        state.logger.info("closing idle connection", metadata: ["peer": "\(peer)", "service": "\(listener.configuration.service)"])
-        finish(context: context)
-    }
-
-    // MARK: Refusal
-
-    /// Refuses the connection: one protocol-correct line (none on TLS ports), then close.
-    private func reject(_ reason: RejectReason, client: IPAddress, entry: MatchedEntry?, detail: String? = nil,
-                        limit: ConnectionLimit? = nil) {
-        guard let context else { return }
-        headerTimer?.cancel()
-        detachUpstream()
-        let configuration = listener.configuration
-        var line = "reject reason=\(reason.rawValue) service=\(configuration.service) listener=\(listener.endpoint) peer=\(peer)"
-        if let realClient { line += " client=\(realClient)" } else if client != peer.address { line += " client=\(client)" }
-        if let entry { line += " entry=\(entry.kind.rawValue):\(entry.entry.source)" }
-        if let detail { line += " detail=\"\(detail)\"" }
-        state.logger.notice("\(line)")
-        state.record(GateEvent(kind: .rejected, connection: connection?.id, service: configuration.service,
-                               listener: listener.endpoint, peer: peer.address,
-                               realClient: client == peer.address ? nil : client,
-                               entryID: entry?.entry.id, reason: reason, detail: detail))
-        guard let reply = RejectReply.bytes(for: reason, protocol: configuration.replyProtocol, client: client,
-                                            headerTimeout: configuration.proxyHeaderTimeout, limit: limit) else {
-            context.close(promise: nil)
-            return
-        }
-        // Say why, half-close, and give the client a moment to read it before the full close:
-        // closing at once with unread input would send a reset that can destroy the reply.
-        // Short of descriptors the moment is brief, and a flood of refusals does not get it
-        // at all past a cap: the descriptors they hold come out of the reserve.
-        let descriptors = state.descriptors
-        var linger = TimeAmount.seconds(2)
-        if descriptors.isUnderPressure {
-            guard descriptors.startBriefLinger() else {
-                let channel = context.channel
-                context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: reply))).whenComplete { _ in channel.close(promise: nil) }
-                return
-            }
-            linger = .milliseconds(200)
-            context.channel.closeFuture.whenComplete { _ in descriptors.endBriefLinger() }
-        }
-        context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: reply)), promise: nil)
-        context.channel.closeAfterPendingWrites(mode: .output)
-        let channel = context.channel  // strongly, for two seconds at most (see channelActive)
-        context.eventLoop.assumeIsolated().scheduleTask(in: linger) {
-            channel.close(promise: nil)
-        }
+        state.logger.info("closing idle connection", metadata: [
+            "peer": "\(machine.peer.map { "\($0)" } ?? "?")", "service": "\(listener.configuration.service)",
+        ])
+        perform(machine.idleTimedOut())
     }
 }
 

@@ -41,7 +41,7 @@ final class IdleSweep: @unchecked Sendable {
 
     private func sweep() {
         loop.assertInEventLoop()
-        let now = NIODeadline.now()
+        let now = loop.now  // the loop's clock: virtual in tests
         // Collected first: closing a connection unwatches it.
         let idle = watched.values.filter { $0.isIdle(at: now) }
         for handler in idle { handler.closeIdle() }

@@ -1,7 +1,8 @@
 import NIOCore
 
-/// The upstream half of a relayed connection: hands the mail server's bytes to the client
-/// side and reads from the server only while the client can take more (backpressure).
+/// The upstream half of a relayed connection: a thin driver that hands the mail server's
+/// bytes and events to the client side's `ClientConnectionHandler`, whose state machine
+/// decides (reading from the server only while the client can take more, for backpressure).
 final class UpstreamRelayHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -9,7 +10,6 @@ final class UpstreamRelayHandler: ChannelDuplexHandler {
 
     private let client: ClientConnectionHandler
     private var context: ChannelHandlerContext?
-    private var readDeferred = false
 
     init(client: ClientConnectionHandler) {
         self.client = client
@@ -19,43 +19,54 @@ final class UpstreamRelayHandler: ChannelDuplexHandler {
         self.context = context
     }
 
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    /// Reads now, for a read the state machine postponed.
+    func read() {
+        context?.read()
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        client.relayToClient(unwrapInboundIn(data))
+        client.upstreamRead(unwrapInboundIn(data))
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        client.flushToClient()
+        client.upstream(.readComplete)
     }
 
     func read(context: ChannelHandlerContext) {
-        if client.isClientWritable { context.read() } else { readDeferred = true }
-    }
-
-    func clientBecameWritable() {
-        guard readDeferred, let context else { return }
-        readDeferred = false
-        context.read()
+        if client.upstreamMayRead() { context.read() }
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { client.upstreamBecameWritable() }
+        if context.channel.isWritable { client.upstream(.becameWritable) }
         context.fireChannelWritabilityChanged()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? ChannelEvent, event == .inputClosed {
-            client.upstreamInputClosed()
+            client.upstream(.inputClosed)
             return
         }
         context.fireUserInboundEventTriggered(event)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        client.upstreamClosed()
+        client.upstream(.closed)
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         context.close(promise: nil)
     }
+}
+
+/// What the upstream side reports besides its bytes.
+enum UpstreamSignal {
+    case readComplete
+    case becameWritable
+    case inputClosed
+    case closed
 }
