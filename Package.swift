@@ -76,6 +76,10 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ], path: "Benchmarks/LoadGen"),
+        // The console under a reject flood with 10,000 open connections (headless).
+        .executableTarget(name: "ConsoleBench", dependencies: [
+            "Console", "Control", "Gate", "NetAddress",
+        ], path: "Benchmarks/ConsoleBench"),
         // The upstream every proxy in the comparison talks to: greets, answers, echoes.
         .executableTarget(name: "Greeter", dependencies: [
             "ProxyProtocol",

@@ -9,7 +9,8 @@ import Gate
 /// one way: gate → control API → console model → views).
 public final class ConsoleSession: @unchecked Sendable {
     public let socketPath: String
-    /// Seconds between status/connections refreshes.
+    /// Seconds between status refreshes (listener health, totals, pending changes). The
+    /// connections and the lists follow the event stream instead of being polled.
     public var refreshInterval: Double = 2
     private let lock = NSLock()
     private var posted: [@Sendable (inout ConsoleModel) -> Void] = []
@@ -36,6 +37,9 @@ public final class ConsoleSession: @unchecked Sendable {
         for change in changes { change(&model) }
         if lock.withLock({ stopRequested }) { model.quitRequested = true }
     }
+
+    /// Whether anything waits in the mailbox.
+    public var hasNews: Bool { lock.withLock { !posted.isEmpty || stopRequested } }
 
     /// Ends the console from outside (e.g. the demo stopping); thread-safe.
     public func requestStop() {
@@ -67,7 +71,8 @@ public final class ConsoleSession: @unchecked Sendable {
         lock.withLock { self.link = link }
         let app = ConsoleApp(model: ConsoleModel(now: Date(), link: .connecting, readonly: readonly), backend: backend,
                              perform: { [self] command, _ in perform(command) },
-                             onTick: { [self] model in drain(into: &model) })
+                             onTick: { [self] model in drain(into: &model) },
+                             hasNews: { [self] in hasNews })
         app.run()
         link.cancel()
         _ = finished.wait(timeout: .now() + 5)
@@ -89,7 +94,7 @@ public final class ConsoleSession: @unchecked Sendable {
                 if daemonStarted != status.started {
                     // A restarted daemon numbers its events from 1 again.
                     lastSequence = 0
-                    post { $0.lastSequence = 0; $0.rejects = [] }
+                    post { $0.forgetEvents() }
                 }
                 daemonStarted = status.started
                 let loaded = try await loadAll(client, status: status)
@@ -121,6 +126,7 @@ public final class ConsoleSession: @unchecked Sendable {
     func loadAll(_ client: ControlClient, status: StatusResponse) async throws -> UInt64 {
         let whitelist = try await client.call(AccessListResponse.self, .GET, "/v1/whitelist")
         let blacklist = try await client.call(AccessListResponse.self, .GET, "/v1/blacklist")
+        post { $0.connectionsRequested() }
         let connections = try await client.call(ConnectionsResponse.self, .GET, "/v1/connections")
         let events = try await client.call(EventsResponse.self, .GET, "/v1/events?limit=1000").events
         post {
@@ -144,27 +150,38 @@ public final class ConsoleSession: @unchecked Sendable {
         }
     }
 
+    /// The full connection list, once: events that arrive meanwhile are replayed on top of it.
+    func reloadConnections(_ client: ControlClient) async throws {
+        post { $0.connectionsRequested() }
+        let connections = try await client.call(ConnectionsResponse.self, .GET, "/v1/connections")
+        post { $0.apply(connections: connections) }
+    }
+
+    /// Follows the stream: every event goes to the model (which keeps the connections up to
+    /// date from them); a config event reloads the lists once (the one reload a write causes);
+    /// a gap in the sequence (the daemon dropped events for a slow reader) reloads what the
+    /// missing events could have changed.
     func stream(_ client: ControlClient, since: UInt64) async throws {
+        var last = since
         for try await event in try await client.events(query: since > 0 ? "since=\(since)" : "") {
+            let gap = last > 0 && event.sequence > last + 1
+            last = max(last, event.sequence)
             post { $0.apply(event: event) }
-            if event.kind == .configChanged || event.kind == .changeReverted {
-                try? await reloadLists(client)
+            if gap {
+                try await reloadConnections(client)
+                try await reloadLists(client)
+            } else if event.kind == .configChanged || event.kind == .changeReverted {
+                try await reloadLists(client)
             }
         }
     }
 
+    /// The status every few seconds: listener health, the daemon's totals and pending changes.
     func refreshLoop(_ client: ControlClient) async throws {
-        var listRevision: String?
         while !Task.isCancelled {
             try await Task.sleep(for: .milliseconds(Int(refreshInterval * 1000)))
             let status = try await client.call(StatusResponse.self, .GET, "/v1/status")
-            let connections = try await client.call(ConnectionsResponse.self, .GET, "/v1/connections")
-            post {
-                $0.apply(status: status)
-                $0.apply(connections: connections)
-            }
-            if listRevision != nil, listRevision != status.revision { try await reloadLists(client) }
-            listRevision = status.revision
+            post { $0.apply(status: status) }
         }
     }
 
@@ -267,11 +284,17 @@ public final class ConsoleSession: @unchecked Sendable {
     struct LinkFailure: Error { var code: Int32 }
 
     /// The errno that best explains a failure to reach the socket, for `LinkProblem`.
+    /// What the path is comes first: connect() on a regular file says "refused", which
+    /// would read as a stale socket.
     public static func errnoCode(for error: any Error, socket path: String) -> Int32 {
-        if let failure = error as? LinkFailure { return failure.code }
         var info = stat()
-        if stat(path, &info) != 0 { return errno == 0 ? ENOENT : errno }
+        if stat(path, &info) != 0 {
+            let code = errno
+            if let failure = error as? LinkFailure { return failure.code }
+            return code == 0 ? ENOENT : code
+        }
         if (info.st_mode & 0o170000) != 0o140000 { return ENOTSOCK }  // S_IFMT, S_IFSOCK
+        if let failure = error as? LinkFailure { return failure.code }
         if access(path, R_OK | W_OK) != 0 { return EACCES }
         if case ControlClient.Failure.unreachable(_, let reason) = error {
             if reason.contains("refused") { return ECONNREFUSED }
