@@ -7,8 +7,9 @@
 // Phases: idle (the connections open, no events), then a flood of spoofed PROXY headers
 // from direct sources (accepted, rejected, closed: three events each) with a key every
 // 100 ms (`1`, `j`, `2`, ... as a user looking at the flood would press). It prints the
-// console thread's CPU in each phase, the work per round of the main loop (apply what
-// arrived + draw), and how long each key took to show on screen.
+// console thread's CPU in each phase, the CPU time of each round of the main loop (apply
+// what arrived, draw, handle a key), what one frame of each view costs at the end, and how
+// long each key took (wall clock) from the press to the frame that shows its answer.
 // `--poll-connections` adds what the console did before it followed connections from
 // events: decode and apply the full list every 2 s (for the before/after comparison).
 import Console
@@ -55,22 +56,30 @@ func threadCPU() -> Double {
 /// A terminal in memory whose `readKey` waits like curses does (up to its timeout, or until
 /// a key comes), and which times every key from the moment it was pressed to the frame
 /// that shows its answer.
-final class PacedBackend: TerminalBackend {
+final class PacedBackend: TerminalBackend, @unchecked Sendable {
     let width = 120, height = 40
     private let condition = NSCondition()
     private var keys: [(Key, Double)] = []
     private var answering: Double?
     private(set) var latencies: [Double] = []
     private(set) var flushes = 0
-    private(set) var waited = 0.0
+    private var pressedCount = 0
 
     var size: (width: Int, height: Int) { (width, height) }
 
+    /// From any thread.
     func press(_ key: Key) {
         condition.lock()
         keys.append((key, milliseconds()))
+        pressedCount += 1
         condition.signal()
         condition.unlock()
+    }
+
+    var pressed: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return pressedCount
     }
 
     func flush(_ buffer: CellBuffer) {
@@ -79,8 +88,6 @@ final class PacedBackend: TerminalBackend {
     }
 
     func readKey(timeoutMilliseconds: Int) -> Key? {
-        let start = milliseconds()
-        defer { waited += milliseconds() - start }
         condition.lock()
         defer { condition.unlock() }
         let deadline = Date().addingTimeInterval(Double(timeoutMilliseconds) / 1000)
@@ -155,8 +162,9 @@ let app = ConsoleApp(model: model, backend: backend, perform: { _, _ in }, onTic
 // The flood: spoofed PROXY headers from direct sources, `rate` events a second in 10 ms batches.
 let flooding = ManagedAtomicFlag()
 let stop = ManagedAtomicFlag()
-let generator = Thread { [mailbox, options, decoder, listJSON, flooding, stop] in
-    var sequence: UInt64 = 10_000
+let firstSequence = model.lastSequence
+let generator = Thread { [mailbox, options, decoder, listJSON, flooding, stop, firstSequence] in
+    var sequence = firstSequence
     var connection: UInt64 = 1_000_000
     var due = 0.0
     let startedAt = milliseconds()
@@ -192,48 +200,81 @@ let generator = Thread { [mailbox, options, decoder, listJSON, flooding, stop] i
 }
 generator.start()
 
-/// Runs the main loop for `seconds`; returns the console thread's CPU share and each round's work.
-@MainActor func run(for seconds: Double, keys: [Key]) -> (cpu: Double, work: [Double], frames: Int) {
-    let end = milliseconds() + seconds * 1000
+// The user: a key every 100 ms of wall clock while typing, however busy the console is.
+let typing = ManagedAtomicFlag()
+let typist = Thread { [backend, typing, stop] in
+    let keys: [Key] = [.character("j"), .character("1"), .character("j"), .character("k"), .character("2"), .character("j")]
+    var next = 0
+    while !stop.value {
+        Thread.sleep(forTimeInterval: 0.1)
+        guard typing.value else { continue }
+        backend.press(keys[next % keys.count])
+        next += 1
+    }
+}
+typist.start()
+
+/// Runs the main loop for `seconds`; returns the console thread's CPU share and each round's
+/// work (CPU ms: tick, apply what arrived, draw, handle the key).
+@MainActor func run(for seconds: Double, typing keys: Bool) -> (cpu: Double, elapsed: Double, work: [Double], frames: Int, applied: Double) {
+    let begin = milliseconds()
+    let end = begin + seconds * 1000
     let cpu0 = threadCPU()
+    let sequence0 = app.model.lastSequence
     let frames0 = backend.flushes
     var work: [Double] = []
-    var nextKey = milliseconds() + 100
-    var keyIndex = 0
+    typing.value = keys
     while milliseconds() < end {
-        if !keys.isEmpty, milliseconds() >= nextKey {
-            backend.press(keys[keyIndex % keys.count])
-            keyIndex += 1
-            nextKey += 100
-        }
-        let waited = backend.waited
-        let started = milliseconds()
+        // The thread's CPU time, not the wall clock: waiting for a key costs none, and other
+        // processes on the machine do not count.
+        let started = threadCPU()
         app.step()
-        work.append(milliseconds() - started - (backend.waited - waited))
+        work.append((threadCPU() - started) * 1000)
     }
-    return ((threadCPU() - cpu0) / seconds * 100, work, backend.flushes - frames0)
+    // A round that overran (the old console under the flood) makes the phase longer than asked.
+    typing.value = false
+    let elapsed = (milliseconds() - begin) / 1000
+    return ((threadCPU() - cpu0) / elapsed * 100, elapsed, work, backend.flushes - frames0,
+            Double(app.model.lastSequence - sequence0) / elapsed)
 }
 
 app.step()  // the first frame
-let idle = run(for: options.idle, keys: [])
+let idle = run(for: options.idle, typing: false)
 for key in [Key.character("1"), .character("j"), .character("2")] { backend.press(key); app.step() }
+app.step()  // the frame answering the last of them
 let latenciesBefore = backend.latencies.count
+let pressedBefore = backend.pressed
 flooding.value = true
-let flood = run(for: options.flood, keys: [.character("j"), .character("1"), .character("j"), .character("k"), .character("2"), .character("j")])
+let flood = run(for: options.flood, typing: true)
 flooding.value = false
 stop.value = true
 let latencies = Array(backend.latencies.dropFirst(latenciesBefore))
 
 print("console benchmark: \(options.connections) open connections, \(options.rate) events/s"
       + (options.pollConnections ? ", full list polled every 2 s" : ""))
-print("phase   seconds  console-thread CPU %  frames  work per round ms (p50 / p99 / max)")
-for (name, seconds, phase) in [("idle", options.idle, idle), ("flood", options.flood, flood)] {
-    print("\(name.padding(toLength: 7, withPad: " ", startingAt: 0)) \(format(seconds).padding(toLength: 8, withPad: " ", startingAt: 0)) "
-          + "\(format(phase.cpu).padding(toLength: 21, withPad: " ", startingAt: 0)) \(String(phase.frames).padding(toLength: 7, withPad: " ", startingAt: 0)) "
+print("phase   seconds  console-thread CPU %  frames  events applied/s  CPU ms per round (p50 / p99 / max)")
+for (name, phase) in [("idle", idle), ("flood", flood)] {
+    func column(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
+    print(column(name, 7) + " " + column(format(phase.elapsed), 8) + " " + column(format(phase.cpu), 21) + " "
+          + column(String(phase.frames), 7) + " " + column(String(Int(phase.applied)), 17) + " "
           + "\(format(percentile(phase.work, 0.5))) / \(format(percentile(phase.work, 0.99))) / \(format(phase.work.max() ?? .nan))")
 }
-print("keys during the flood: \(latencies.count) answered; press to frame ms p50 \(format(percentile(latencies, 0.5))), "
+print("keys during the flood: \(backend.pressed - pressedBefore) pressed, \(latencies.count) answered; press to frame ms p50 \(format(percentile(latencies, 0.5))), "
       + "p99 \(format(percentile(latencies, 0.99))), max \(format(latencies.max() ?? .nan))")
+// One frame of each view, drawn 200 times over the model as the flood left it.
+var frameCosts: [String] = []
+var last = app.model
+for view in [ConsoleView.connections, .rejects, .whitelist] {
+    last.view = view
+    var costs: [Double] = []
+    for _ in 0..<200 {
+        let started = threadCPU()
+        _ = ConsoleScreen.render(last, width: backend.width, height: backend.height)
+        costs.append((threadCPU() - started) * 1000)
+    }
+    frameCosts.append("\(view.title) \(format(percentile(costs, 0.5))) / \(format(percentile(costs, 0.99)))")
+}
+print("one frame, CPU ms (p50 / p99), 120×40: " + frameCosts.joined(separator: ", "))
 print("events applied: last sequence \(app.model.lastSequence), rejects rows \(app.model.rejects.count)")
 
 /// A flag two threads share.

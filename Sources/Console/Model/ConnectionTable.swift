@@ -64,27 +64,13 @@ public struct ConnectionTable: Hashable, Sendable {
     // MARK: The filtered groups
 
     private mutating func regroup() {
-        proxied = []; direct = []; awaiting = []
+        var groups: [ConnectionState: [OpenConnection]] = [:]
         for connection in byID.values.sorted(by: { $0.id < $1.id }) where connection.matches(lowercasedFilter) {
-            self[group: connection.state].append(connection)
+            groups[connection.state, default: []].append(connection)
         }
-    }
-
-    private subscript(group state: ConnectionState) -> [OpenConnection] {
-        get {
-            switch state {
-            case .relayingProxied: proxied
-            case .relayingDirect: direct
-            case .awaitingHeader: awaiting
-            }
-        }
-        set {
-            switch state {
-            case .relayingProxied: proxied = newValue
-            case .relayingDirect: direct = newValue
-            case .awaitingHeader: awaiting = newValue
-            }
-        }
+        proxied = groups[.relayingProxied] ?? []
+        direct = groups[.relayingDirect] ?? []
+        awaiting = groups[.awaitingHeader] ?? []
     }
 
     /// The first index in a group whose id is not below `id` (groups are sorted by id).
