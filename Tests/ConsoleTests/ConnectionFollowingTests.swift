@@ -78,6 +78,24 @@ struct ConnectionFollowingTests {
         #expect(lines[0].contains("open 7"))
     }
 
+    @Test func underAFilterNewConnectionsJoinOnlyIfTheyMatchAndTheTotalStillCountsThem() {
+        var s = Scenario()
+        s.press(.character("/"))
+        s.type("smtp")
+        s.press(.enter)
+        #expect(s.model.connections.visibleCount == 1)
+        s.model.apply(event: Self.event(2000, .accepted, 2001, detail: ConnectionState.relayingDirect.rawValue))  // imap
+        var smtp = Self.event(2001, .accepted, 2002, detail: ConnectionState.relayingDirect.rawValue)
+        smtp.service = "smtp"
+        s.model.apply(event: smtp)
+        #expect(s.model.connections.visibleCount == 2)
+        #expect(s.model.connections.count == 9)
+        #expect(s.model.connections.direct.map(\.id) == [ConnectionID(1060), ConnectionID(2002)])
+        s.press(.escape)
+        #expect(s.model.connections.visibleCount == 9)
+        #expect(s.screen(120, 40).textLines[3].contains("Connections — 9 open"))
+    }
+
     @Test func pausedCountsTheHeldRejectsNotEveryEvent() {
         var s = Scenario()
         s.press(.character("2"), .character(" "))

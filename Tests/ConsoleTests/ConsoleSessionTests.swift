@@ -1,6 +1,7 @@
 import AccessPolicy
 import Control
 import Foundation
+import Gate
 import Testing
 @testable import Console
 
@@ -65,5 +66,31 @@ struct ConsoleSessionTests {
         session.requestStop()
         session.drain(into: &model)
         #expect(model.quitRequested)
+    }
+}
+
+@Suite("The event stream is the one trigger for fetching again")
+struct StreamFollowUpTests {
+    func event(_ sequence: UInt64, _ kind: GateEvent.Kind) -> GateEvent {
+        var event = GateEvent(kind: kind, connection: kind == .configChanged ? nil : ConnectionID(sequence))
+        event.sequence = sequence
+        return event
+    }
+
+    @Test func aConfigEventReloadsTheListsOnce() {
+        #expect(StreamFollowUp.after(event(8, .configChanged), previous: 7) == .lists)
+        #expect(StreamFollowUp.after(event(8, .changeReverted), previous: 7) == .lists)
+    }
+
+    @Test func connectionEventsFetchNothing() {
+        for kind in [GateEvent.Kind.accepted, .proxied, .rejected, .closed] {
+            #expect(StreamFollowUp.after(event(8, kind), previous: 7) == .nothing)
+        }
+        #expect(StreamFollowUp.after(event(1, .accepted), previous: 0) == .nothing)
+    }
+
+    @Test func aGapInTheSequenceFetchesEverythingAgain() {
+        #expect(StreamFollowUp.after(event(12, .accepted), previous: 7) == .everything)
+        #expect(StreamFollowUp.after(event(12, .configChanged), previous: 7) == .everything)
     }
 }

@@ -164,13 +164,14 @@ public final class ConsoleSession: @unchecked Sendable {
     func stream(_ client: ControlClient, since: UInt64) async throws {
         var last = since
         for try await event in try await client.events(query: since > 0 ? "since=\(since)" : "") {
-            let gap = last > 0 && event.sequence > last + 1
+            let followUp = StreamFollowUp.after(event, previous: last)
             last = max(last, event.sequence)
             post { $0.apply(event: event) }
-            if gap {
+            switch followUp {
+            case .nothing: break
+            case .lists: try await reloadLists(client)
+            case .everything:
                 try await reloadConnections(client)
-                try await reloadLists(client)
-            } else if event.kind == .configChanged || event.kind == .changeReverted {
                 try await reloadLists(client)
             }
         }
