@@ -132,3 +132,50 @@ def test_tcp_proxy_warning_cancel_enable_confirm(demo):
     pane.keys("q")
     pane.wait_for(r"EXIT=0", timeout=30)
     assert not sock.exists()
+
+
+@pytest.fixture
+def tui_without_daemon(mailgate_bin: Path):
+    """`mailgate tui --socket PATH` in tmux with nothing behind PATH; returns (start, work dir)."""
+    work = Path(tempfile.mkdtemp(prefix="mg-tui-none-", dir="/tmp"))
+    session = f"mailgate-console-none-{os.getpid()}"
+
+    def start(socket_path: Path) -> Pane:
+        command = f"TERM=xterm-256color {mailgate_bin} tui --socket {socket_path}; echo EXIT=$?; sleep 60"
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
+        subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30", command], check=True)
+        return Pane(session)
+
+    try:
+        yield start, work
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def test_without_a_daemon_nothing_is_shown_as_known_and_nothing_can_be_edited(tui_without_daemon):
+    start, work = tui_without_daemon
+    pane = start(work / "nonexistent.sock")
+    pane.wait_for(r"no control socket at")
+    pane.wait_for(r"Connections — not connected — nothing known")
+    assert "0 open" not in pane.text()
+    pane.keys("3")
+    pane.wait_for(r"Whitelist — not connected — nothing known")
+    # `n` then `4`: had `n` opened a form, the `4` would be typed into it instead of switching view.
+    pane.keys("n", "4")
+    pane.wait_for(r"Blacklist — not connected — nothing known")
+    screen = pane.text()
+    assert "is empty" not in screen and "n New" not in screen and "New whitelist entry" not in screen, screen
+    pane.keys("q")
+    pane.wait_for(r"EXIT=0", timeout=30)
+
+
+def test_a_regular_file_given_as_the_socket_is_not_a_socket(tui_without_daemon):
+    start, work = tui_without_daemon
+    plain = work / "control.sock"
+    plain.write_text("not a socket\n")
+    pane = start(plain)
+    pane.wait_for(r"is not a socket")
+    assert "stale" not in pane.text()
+    pane.keys("q")
+    pane.wait_for(r"EXIT=0", timeout=30)
