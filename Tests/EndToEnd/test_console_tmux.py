@@ -1,6 +1,8 @@
 """The live console end to end: `mailgate demo` in tmux (TERM=xterm-256color and screen, 100x30), driven
 by keys like an administrator would: the TCP Proxy warning with its evidence, Enter cancels,
-E enables with the countdown banner, c confirms; the flag is checked through the CLI.
+E enables with the countdown banner, c confirms; the flag is checked through the CLI. Then what
+it claims without a daemon (nothing), with a plain file as the socket, and after the daemon is
+killed (what it knew, marked as last known).
 
 Every wait polls `tmux capture-pane` against a deadline; the tmux session is killed at
 teardown whatever happens.
@@ -11,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -18,6 +21,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from peers import DOVECOT_IMAP_HAPROXY, DOVECOT_POP3_HAPROXY, Listener, free_port
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -179,3 +184,27 @@ def test_a_regular_file_given_as_the_socket_is_not_a_socket(tui_without_daemon):
     assert "stale" not in pane.text()
     pane.keys("q")
     pane.wait_for(r"EXIT=0", timeout=30)
+
+
+def test_after_the_daemon_is_killed_everything_is_last_known_and_nothing_is_up(gate_factory, mailgate_bin: Path):
+    g = gate_factory([Listener("imap", free_port(), f"127.0.0.1:{DOVECOT_IMAP_HAPROXY}"),
+                      Listener("pop3", free_port(), f"127.0.0.1:{DOVECOT_POP3_HAPROXY}")])
+    session = f"mailgate-console-kill-{os.getpid()}"
+    command = f"TERM=xterm-256color {mailgate_bin} tui --socket {g.dir / 'control.sock'}; echo EXIT=$?; sleep 60"
+    subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30", command], check=True)
+    try:
+        pane = Pane(session)
+        pane.wait_for(r"● connected")
+        pane.wait_for(r"Connections — \d+ open")
+        g.proc.stop(timeout=1, sig=signal.SIGKILL)
+        pane.wait_for(r"reconnecting")
+        pane.wait_for(r"Listeners, last known at \d\d:\d\d:\d\dZ")
+        pane.wait_for(r"Connections — \d+ open · last known at \d\d:\d\d:\d\dZ, link down")
+        screen = pane.text()
+        assert "✓ up" not in screen and "▶ live" not in screen, screen
+        assert "n New" not in screen, screen
+        pane.keys("q")
+        pane.wait_for(r"EXIT=0", timeout=30)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
