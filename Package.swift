@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "NetAddress", targets: ["NetAddress"]),
         .library(name: "ProxyProtocol", targets: ["ProxyProtocol"]),
         .library(name: "AccessPolicy", targets: ["AccessPolicy"]),
+        .library(name: "MailgateAPI", targets: ["MailgateAPI"]),
+        .library(name: "Console", targets: ["Console"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),

@@ -28,6 +28,12 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ], path: "LoadGen"),
+        // The console (mailgate tui) under a reject flood with 10,000 open connections, headless.
+        .executableTarget(name: "ConsoleBench", dependencies: [
+            .product(name: "Console", package: "mailgate"),
+            .product(name: "MailgateAPI", package: "mailgate"),
+            .product(name: "NetAddress", package: "mailgate"),
+        ], path: "ConsoleBench"),
         // The upstream every proxy in the comparison talks to: greets, answers, echoes.
         .executableTarget(name: "Greeter", dependencies: [
             .product(name: "ProxyProtocol", package: "mailgate"),

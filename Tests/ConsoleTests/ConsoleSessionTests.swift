@@ -68,3 +68,31 @@ struct ConsoleSessionTests {
         #expect(model.quitRequested)
     }
 }
+
+@Suite("The event stream is the one trigger for fetching again")
+struct StreamFollowUpTests {
+    func event(_ sequence: UInt64, _ kind: GateEvent.Kind) -> Event {
+        Event(sequence: sequence, GateEvent(kind: kind, connection: ConnectionID(sequence)))
+    }
+
+    func event(_ sequence: UInt64, _ kind: ControlEvent.Kind) -> Event {
+        Event(sequence: sequence, ControlEvent(kind: kind))
+    }
+
+    @Test func aConfigEventReloadsTheListsOnce() {
+        #expect(StreamFollowUp.after(event(8, ControlEvent.Kind.configChanged), previous: 7) == .lists)
+        #expect(StreamFollowUp.after(event(8, ControlEvent.Kind.changeReverted), previous: 7) == .lists)
+    }
+
+    @Test func connectionEventsFetchNothing() {
+        for kind in [GateEvent.Kind.accepted, .proxied, .rejected, .closed] {
+            #expect(StreamFollowUp.after(event(8, kind), previous: 7) == .nothing)
+        }
+        #expect(StreamFollowUp.after(event(1, GateEvent.Kind.accepted), previous: 0) == .nothing)
+    }
+
+    @Test func aGapInTheSequenceFetchesEverythingAgain() {
+        #expect(StreamFollowUp.after(event(12, GateEvent.Kind.accepted), previous: 7) == .everything)
+        #expect(StreamFollowUp.after(event(12, ControlEvent.Kind.configChanged), previous: 7) == .everything)
+    }
+}

@@ -94,9 +94,10 @@ struct FormSaveTests {
 
     @Test func whileTheLinkIsDownTheFormSaysNotSaved() {
         var m = ConsoleFixture.model()
-        m.apply(link: .reconnecting(attempt: 2, reason: "the daemon closed the connection"))
         _ = m.handle(.character("3"))
         _ = m.handle(.character("n"))
+        // The link drops while the form is open (no new form opens without one).
+        m.apply(link: .reconnecting(attempt: 2, reason: "the daemon closed the connection"))
         let text = ConsoleScreen.render(m, width: 80, height: 24).textLines.joined(separator: "\n")
         #expect(text.contains("Not connected to the daemon: not saved until it is back"))
     }
@@ -118,10 +119,10 @@ struct FormSaveTests {
     @Test func aSaveWithoutALinkKeepsTheFormAndSaysNotSaved() {
         let session = ConsoleSession(socketPath: "/nonexistent/control.sock")
         var m = ConsoleFixture.model()
-        m.apply(link: .reconnecting(attempt: 1, reason: "the daemon closed the connection"))
         _ = m.handle(.character("3"))
         _ = m.handle(.character("n"))
         for c in "192.0.2.201" { _ = m.handle(.character(c)) }
+        m.apply(link: .reconnecting(attempt: 1, reason: "the daemon closed the connection"))
         for command in m.handle(.enter) { session.perform(command) }
         session.drain(into: &m)
         guard case .form(let form)? = m.overlay else { Issue.record("the form closed"); return }

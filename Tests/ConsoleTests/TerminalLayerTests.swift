@@ -111,7 +111,7 @@ struct TerminalLayerTests {
         app.run()
         #expect(app.model.quitRequested)
         #expect(backend.flushCount == 2)
-        #expect(backend.text.contains("Rejects —"))
+        #expect(backend.text.contains("Rejects since"))
     }
 
     @Test func tooSmallOnlyListensToQuit() {

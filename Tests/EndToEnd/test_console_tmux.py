@@ -1,10 +1,11 @@
 """The live console end to end: `mailgate demo` in tmux (TERM=xterm-256color and screen, 100x30), driven
 by keys like an administrator would: the TCP Proxy warning with its evidence, Enter cancels,
-E enables with the countdown banner, c confirms; the flag is checked through the CLI. And
-`mailgate tui --fixture` under xterm, screen, vt100 and linux: escape sequences arrive as whole
-keys (tmux's End, PuTTY's F1, rxvt's Home/End, Shift-Tab), a lone Esc is still Esc, no screen
-is left behind on terminals without an alternate screen, and with --mouse clicks (SGR reports)
-select tabs, rows and dialog buttons.
+E enables with the countdown banner, c confirms; the flag is checked through the CLI. Then what
+it claims without a daemon (nothing), with a plain file as the socket, and after the daemon is
+killed (what it knew, marked as last known). And `mailgate tui --fixture` under xterm, screen,
+vt100 and linux: escape sequences arrive as whole keys (tmux's End, PuTTY's F1, rxvt's Home/End,
+Shift-Tab), a lone Esc is still Esc, no screen is left behind on terminals without an alternate
+screen, and with --mouse clicks (SGR reports) select tabs, rows and dialog buttons.
 
 Every wait polls `tmux capture-pane` against a deadline; the tmux session is killed at
 teardown whatever happens.
@@ -15,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -22,6 +24,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from peers import DOVECOT_IMAP_HAPROXY, DOVECOT_POP3_HAPROXY, Listener, free_port
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -241,3 +245,74 @@ def test_mouse_clicks_select_tabs_rows_and_buttons(fixture_console):
     assert "spam bot" in pane.text()
     pane.keys("q")
     pane.wait_for(r"EXIT=0", timeout=30)
+
+
+@pytest.fixture
+def tui_without_daemon(mailgate_bin: Path):
+    """`mailgate tui --socket PATH` in tmux with nothing behind PATH; returns (start, work dir)."""
+    work = Path(tempfile.mkdtemp(prefix="mg-tui-none-", dir="/tmp"))
+    session = f"mailgate-console-none-{os.getpid()}"
+
+    def start(socket_path: Path) -> Pane:
+        command = f"TERM=xterm-256color {mailgate_bin} tui --socket {socket_path}; echo EXIT=$?; sleep 60"
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
+        subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30", command], check=True)
+        return Pane(session)
+
+    try:
+        yield start, work
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def test_without_a_daemon_nothing_is_shown_as_known_and_nothing_can_be_edited(tui_without_daemon):
+    start, work = tui_without_daemon
+    pane = start(work / "nonexistent.sock")
+    pane.wait_for(r"no control socket at")
+    pane.wait_for(r"Connections — not connected — nothing known")
+    assert "0 open" not in pane.text()
+    pane.keys("3")
+    pane.wait_for(r"Whitelist — not connected — nothing known")
+    # `n` then `4`: had `n` opened a form, the `4` would be typed into it instead of switching view.
+    pane.keys("n", "4")
+    pane.wait_for(r"Blacklist — not connected — nothing known")
+    screen = pane.text()
+    assert "is empty" not in screen and "n New" not in screen and "New whitelist entry" not in screen, screen
+    pane.keys("q")
+    pane.wait_for(r"EXIT=0", timeout=30)
+
+
+def test_a_regular_file_given_as_the_socket_is_not_a_socket(tui_without_daemon):
+    start, work = tui_without_daemon
+    plain = work / "control.sock"
+    plain.write_text("not a socket\n")
+    pane = start(plain)
+    pane.wait_for(r"is not a socket")
+    assert "stale" not in pane.text()
+    pane.keys("q")
+    pane.wait_for(r"EXIT=0", timeout=30)
+
+
+def test_after_the_daemon_is_killed_everything_is_last_known_and_nothing_is_up(gate_factory, mailgate_bin: Path):
+    g = gate_factory([Listener("imap", free_port(), f"127.0.0.1:{DOVECOT_IMAP_HAPROXY}"),
+                      Listener("pop3", free_port(), f"127.0.0.1:{DOVECOT_POP3_HAPROXY}")])
+    session = f"mailgate-console-kill-{os.getpid()}"
+    command = f"TERM=xterm-256color {mailgate_bin} tui --socket {g.dir / 'control.sock'}; echo EXIT=$?; sleep 60"
+    subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30", command], check=True)
+    try:
+        pane = Pane(session)
+        pane.wait_for(r"● connected")
+        pane.wait_for(r"Connections — \d+ open")
+        g.proc.stop(timeout=1, sig=signal.SIGKILL)
+        pane.wait_for(r"reconnecting")
+        pane.wait_for(r"Listeners, last known at \d\d:\d\d:\d\dZ")
+        pane.wait_for(r"Connections — \d+ open · last known at \d\d:\d\d:\d\dZ, link down")
+        screen = pane.text()
+        assert "✓ up" not in screen and "▶ live" not in screen, screen
+        assert "n New" not in screen, screen
+        pane.keys("q")
+        pane.wait_for(r"EXIT=0", timeout=30)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)

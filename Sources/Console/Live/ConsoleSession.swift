@@ -9,7 +9,8 @@ import MailgateAPI
 /// one way: gate → control API → console model → views).
 public final class ConsoleSession: @unchecked Sendable {
     public let socketPath: String
-    /// Seconds between status/connections refreshes.
+    /// Seconds between status refreshes (listener health, totals, pending changes). The
+    /// connections and the lists follow the event stream instead of being polled.
     public var refreshInterval: Double = 2
     /// The daemon is the built-in sample (`mailgate tui --fixture`): the top bar says so.
     public var presentsFixture = false
@@ -38,6 +39,9 @@ public final class ConsoleSession: @unchecked Sendable {
         for change in changes { change(&model) }
         if lock.withLock({ stopRequested }) { model.quitRequested = true }
     }
+
+    /// Whether anything waits in the mailbox.
+    public var hasNews: Bool { lock.withLock { !posted.isEmpty || stopRequested } }
 
     /// Ends the console from outside (e.g. the demo stopping); thread-safe.
     public func requestStop() {
@@ -69,7 +73,8 @@ public final class ConsoleSession: @unchecked Sendable {
         lock.withLock { self.link = link }
         let app = ConsoleApp(model: ConsoleModel(now: Date(), link: .connecting, readonly: readonly), backend: backend,
                              perform: { [self] command, _ in perform(command) },
-                             onTick: { [self] model in drain(into: &model) })
+                             onTick: { [self] model in drain(into: &model) },
+                             hasNews: { [self] in hasNews })
         app.run()
         link.cancel()
         _ = finished.wait(timeout: .now() + 5)
@@ -91,7 +96,7 @@ public final class ConsoleSession: @unchecked Sendable {
                 if daemonStarted != status.started {
                     // A restarted daemon numbers its events from 1 again.
                     lastSequence = 0
-                    post { $0.lastSequence = 0; $0.rejects = [] }
+                    post { $0.forgetEvents() }
                 }
                 daemonStarted = status.started
                 let loaded = try await loadAll(client, status: status)
@@ -124,6 +129,7 @@ public final class ConsoleSession: @unchecked Sendable {
     func loadAll(_ client: ControlClient, status: StatusResponse) async throws -> UInt64 {
         let whitelist = try await client.call(Endpoints.list(.whitelist))
         let blacklist = try await client.call(Endpoints.list(.blacklist))
+        post { $0.connectionsRequested() }
         let connections = try await client.call(Endpoints.connections)
         let events = try await client.call(Endpoints.events, query: [URLQueryItem(name: "limit", value: "1000")]).events
         post {
@@ -147,27 +153,39 @@ public final class ConsoleSession: @unchecked Sendable {
         }
     }
 
+    /// The full connection list, once: events that arrive meanwhile are replayed on top of it.
+    func reloadConnections(_ client: ControlClient) async throws {
+        post { $0.connectionsRequested() }
+        let connections = try await client.call(Endpoints.connections)
+        post { $0.apply(connections: connections) }
+    }
+
+    /// Follows the stream: every event goes to the model (which keeps the connections up to
+    /// date from them); a config event reloads the lists once (the one reload a write causes);
+    /// a gap in the sequence (the daemon dropped events for a slow reader) reloads what the
+    /// missing events could have changed.
     func stream(_ client: ControlClient, since: UInt64) async throws {
+        var last = since
         for try await event in try await client.events(query: since > 0 ? [URLQueryItem(name: "since", value: "\(since)")] : []) {
+            let followUp = StreamFollowUp.after(event, previous: last)
+            last = max(last, event.sequence)
             post { $0.apply(event: event) }
-            if event.control != nil {
-                try? await reloadLists(client)
+            switch followUp {
+            case .nothing: break
+            case .lists: try await reloadLists(client)
+            case .everything:
+                try await reloadConnections(client)
+                try await reloadLists(client)
             }
         }
     }
 
+    /// The status every few seconds: listener health, the daemon's totals and pending changes.
     func refreshLoop(_ client: ControlClient) async throws {
-        var listRevision: String?
         while !Task.isCancelled {
             try await Task.sleep(for: .milliseconds(Int(refreshInterval * 1000)))
             let status = try await client.call(Endpoints.status)
-            let connections = try await client.call(Endpoints.connections)
-            post {
-                $0.apply(status: status)
-                $0.apply(connections: connections)
-            }
-            if listRevision != nil, listRevision != status.revision { try await reloadLists(client) }
-            listRevision = status.revision
+            post { $0.apply(status: status) }
         }
     }
 
@@ -264,11 +282,17 @@ public final class ConsoleSession: @unchecked Sendable {
     struct LinkFailure: Error { var code: Int32 }
 
     /// The errno that best explains a failure to reach the socket, for `LinkProblem`.
+    /// What the path is comes first: connect() on a regular file says "refused", which
+    /// would read as a stale socket.
     public static func errnoCode(for error: any Error, socket path: String) -> Int32 {
-        if let failure = error as? LinkFailure { return failure.code }
         var info = stat()
-        if stat(path, &info) != 0 { return errno == 0 ? ENOENT : errno }
+        if stat(path, &info) != 0 {
+            let code = errno
+            if let failure = error as? LinkFailure { return failure.code }
+            return code == 0 ? ENOENT : code
+        }
         if (info.st_mode & 0o170000) != 0o140000 { return ENOTSOCK }  // S_IFMT, S_IFSOCK
+        if let failure = error as? LinkFailure { return failure.code }
         if access(path, R_OK | W_OK) != 0 { return EACCES }
         if case ControlClient.Failure.unreachable(_, _, let code?) = error { return code }
         return ECONNRESET

@@ -19,7 +19,7 @@ extension ConsoleModel {
         case .wheel(let step): moveSelection(by: step); return []
         default: break
         }
-        guard let action = KeyActions.action(for: key, in: view, readonly: readonly, changePending: !pendingChanges.isEmpty) else {
+        guard let action = KeyActions.action(for: key, in: view, readonly: !offersEdits, changePending: !pendingChanges.isEmpty) else {
             return []
         }
         return perform(action.id, key: key)
@@ -102,12 +102,7 @@ extension ConsoleModel {
         selection[view] = min(max(0, selectedRow(view) + step), count - 1)
     }
 
-    mutating func resume() {
-        let held = heldEvents
-        heldEvents = []
-        if let snapshot = heldConnections { heldConnections = nil; apply(connections: snapshot) }
-        apply(events: held)
-    }
+    mutating func resume() { applyHeld() }
 
     mutating func handleFilter(_ key: Key) {
         var text = filter(for: view)

@@ -16,7 +16,8 @@ public struct ConsoleModel: Hashable, Sendable {
     public var viewBeforeHelp: ConsoleView = .connections
 
     public var status: StatusResponse?
-    public var connections: ConnectionsResponse?
+    /// The open connections, followed event by event between full lists.
+    public var connections = ConnectionTable()
     /// Newest first.
     public var rejects: [RejectSummary] = []
     public var whitelist: AccessListResponse?
@@ -25,14 +26,26 @@ public struct ConsoleModel: Hashable, Sendable {
     public var pendingChanges: [PendingChangeInfo] = []
 
     public var overlay: Overlay?
-    public var filters: [ConsoleView: String] = [:]
+    public var filters: [ConsoleView: String] = [:] {
+        didSet { connections.setFilter(filters[.connections] ?? "") }
+    }
     public var editingFilter = false
     public var selection: [ConsoleView: Int] = [:]
     /// Events received while paused, applied on resume.
     public var heldEvents: [Event] = []
-    /// The latest connection snapshot received while paused.
-    public var heldConnections: ConnectionsResponse?
+    /// Of the held events, the rejects (what the Rejects view would gain on resume).
+    public var heldRejects = 0
+    /// The latest full connection list received while paused.
+    var heldConnections: [OpenConnection]?
+    var heldConnectionsTime = Date.distantPast
+    /// Connection events that arrived while a full list was on its way: replayed on top of it
+    /// (replaying an event the list already reflects changes nothing).
+    var connectionEventsDuringLoad: [GateEvent]?
     public var lastSequence: UInt64 = 0
+    /// The time of the oldest event the console holds: what the Rejects view covers.
+    public var eventsCoverFrom: Date?
+    /// When the link was last up, while it is down (what is shown is as of then).
+    public var lastLive: Date?
     public var notice: Notice?
     public var quitRequested = false
     /// Rows a page moves (set by the screen from its height).
@@ -60,51 +73,54 @@ public struct ConsoleModel: Hashable, Sendable {
         clampSelection()
     }
 
-    public mutating func apply(connections: ConnectionsResponse) {
-        if paused { heldConnections = connections; return }
-        self.connections = connections
-        clampSelection()
+    /// The full list of open connections (at connect, reconnect and after a stream gap).
+    public mutating func apply(connections response: ConnectionsResponse) {
+        let list = (response.proxied + response.direct + response.awaitingHeader).map(OpenConnection.init)
+        if paused { heldConnections = list; heldConnectionsTime = now; return }
+        load(connections: list, at: now)
+    }
+
+    /// A full list was asked for: connection events from now on are replayed on top of it.
+    public mutating func connectionsRequested() {
+        connectionEventsDuringLoad = []
+    }
+
+    mutating func load(connections list: [OpenConnection], at time: Date) {
+        connections.load(list, at: time)
+        let replay = connectionEventsDuringLoad ?? []
+        connectionEventsDuringLoad = nil
+        for event in replay { follow(connection: event) }
     }
 
     /// An event from the stream or a `GET /v1/events` page. Held while paused; duplicates
-    /// (a sequence already seen, after a reconnect) are ignored.
+    /// (a sequence already seen, after a reconnect) are ignored. Costs the same whatever the
+    /// number of connections: nothing here walks them.
     public mutating func apply(event item: Event) {
-        if paused { heldEvents.append(item); return }
+        if paused {
+            heldEvents.append(item)
+            if item.gate?.kind == .rejected { heldRejects += 1 }
+            return
+        }
         if item.sequence != 0 {
             if item.sequence <= lastSequence { return }
             lastSequence = item.sequence
         }
+        if eventsCoverFrom == nil || item.time < eventsCoverFrom! { eventsCoverFrom = item.time }
         switch item.content {
         case .gate(let event): apply(gate: event)
         case .control(let event): apply(control: event)
         }
-        clampSelection()
     }
 
     mutating func apply(gate event: GateEvent) {
         switch event.kind {
         case .rejected:
-            guard let key = RejectSummary.key(of: event) else { return }
-            if let index = rejects.firstIndex(where: { $0.source == key.source && $0.reason == key.reason }) {
-                var summary = rejects.remove(at: index)
-                summary.count += 1
-                summary.lastSeen = max(summary.lastSeen, event.time)
-                summary.recent.append(event.time)
-                if let service = event.service, !summary.services.contains(service) { summary.services.append(service) }
-                rejects.insert(summary, at: 0)
-            } else {
-                rejects.insert(RejectSummary(source: key.source, reason: key.reason, services: event.service.map { [$0] } ?? [],
-                                             count: 1, firstSeen: event.time, lastSeen: event.time, recent: [event.time]), at: 0)
-            }
-            rejects.sort { $0.lastSeen > $1.lastSeen }
-        case .closed:
-            if let id = event.connection {
-                connections?.proxied.removeAll { $0.id == id }
-                connections?.direct.removeAll { $0.id == id }
-                connections?.awaitingHeader.removeAll { $0.id == id }
-            }
-        case .accepted, .proxied:
-            break  // connection rows come from snapshots
+            count(reject: event)
+            follow(connection: event)
+            if event.connection != nil { connectionEventsDuringLoad?.append(event) }
+        case .accepted, .proxied, .closed:
+            follow(connection: event)
+            connectionEventsDuringLoad?.append(event)
         }
     }
 
@@ -118,8 +134,69 @@ public struct ConsoleModel: Hashable, Sendable {
         }
     }
 
+    mutating func count(reject event: GateEvent) {
+        guard let key = RejectSummary.key(of: event) else { return }
+        var summary: RejectSummary
+        if let first = rejects.first, first.source == key.source, first.reason == key.reason {
+            summary = rejects.removeFirst()  // a flood from one source: the row stays on top
+        } else if let index = rejects.firstIndex(where: { $0.source == key.source && $0.reason == key.reason }) {
+            summary = rejects.remove(at: index)
+        } else {
+            summary = RejectSummary(source: key.source, reason: key.reason, services: [], count: 0, firstSeen: event.time, lastSeen: event.time)
+        }
+        summary.count += 1
+        summary.lastSeen = max(summary.lastSeen, event.time)
+        summary.firstSeen = min(summary.firstSeen, event.time)
+        summary.recent.record(event.time)
+        if let service = event.service, !summary.services.contains(service) { summary.services.append(service) }
+        // Newest first: events come in order, so this is almost always the top.
+        let position = rejects.firstIndex { $0.lastSeen <= summary.lastSeen } ?? rejects.count
+        rejects.insert(summary, at: position)
+    }
+
+    /// What an event changes in the open connections.
+    mutating func follow(connection event: GateEvent) {
+        guard let id = event.connection else { return }
+        switch event.kind {
+        case .accepted:
+            let state = event.detail.flatMap(ConnectionState.init(rawValue:)) ?? .relayingDirect
+            connections.add(OpenConnection(id: id, service: event.service ?? "?", peer: event.peer.map { "\($0)" } ?? "?",
+                                           realClient: nil, entryID: event.entryID, entrySource: entrySource(event.entryID),
+                                           state: state, started: event.time))
+        case .proxied:
+            connections.markProxied(id, realClient: event.realClient.map { "\($0)" })
+        case .closed, .rejected:
+            connections.remove(id)
+        }
+    }
+
+    /// The source of the entry with this id, from the lists as loaded.
+    func entrySource(_ id: String?) -> String? {
+        guard let id else { return nil }
+        for list in [whitelist, blacklist] {
+            if let entry = list?.entries.first(where: { $0.id == id }) { return "\(entry.source)" }
+        }
+        return nil
+    }
+
+    /// Resuming after a pause: what was held, in order.
+    mutating func applyHeld() {
+        let held = heldEvents
+        heldEvents = []
+        heldRejects = 0
+        if let list = heldConnections { heldConnections = nil; load(connections: list, at: heldConnectionsTime) }
+        apply(events: held)
+    }
+
     public mutating func apply(events: [Event]) {
         for event in events.sorted(by: { $0.sequence < $1.sequence }) { apply(event: event) }
+    }
+
+    /// A restarted daemon: its events are numbered from 1 again and what was counted is gone.
+    public mutating func forgetEvents() {
+        lastSequence = 0
+        rejects = []
+        eventsCoverFrom = nil
     }
 
     /// The daemon answered a write with its impact report instead of applying it: the impact
@@ -156,15 +233,30 @@ public struct ConsoleModel: Hashable, Sendable {
         notice = Notice(text: message, isError: true)
     }
 
-    public mutating func apply(link: LinkState) { self.link = link }
+    /// The link changed: when it drops, what is shown becomes "as of" the moment it did.
+    public mutating func apply(link: LinkState) {
+        if isLive, !link.isLive { lastLive = now }
+        if link.isLive { lastLive = nil }
+        if link == .connected, eventsCoverFrom == nil { eventsCoverFrom = now }
+        self.link = link
+    }
 
-    /// The refresh tick: moves the clock and forgets rate samples older than 15 minutes.
+    /// The refresh tick: moves the clock.
     public mutating func tick(now: Date) {
         self.now = now
-        for index in rejects.indices {
-            rejects[index].recent.removeAll { now.timeIntervalSince($0) > 900 }
-        }
     }
+
+    // MARK: What is known
+
+    /// Fresh data: connected (or the fixture).
+    public var isLive: Bool { link.isLive }
+    /// Something was loaded from the daemon at some point (perhaps before the link dropped).
+    public var knowsAnything: Bool { status != nil || whitelist != nil || blacklist != nil }
+    /// Edits need the lists as the daemon has them now.
+    public var canEdit: Bool { isLive && whitelist != nil && blacklist != nil }
+    /// The keys that change anything are shown and answered: not with --readonly, and not
+    /// while the lists are unknown or stale.
+    public var offersEdits: Bool { !readonly && canEdit }
 
     // MARK: What the views show
 
@@ -189,23 +281,14 @@ public struct ConsoleModel: Hashable, Sendable {
 
     public var visibleRejects: [RejectSummary] {
         let text = filter(for: .rejects)
+        if text.isEmpty { return rejects }
         return rejects.filter { Self.matches(text, [$0.source, $0.reason.rawValue, $0.services.joined(separator: ",")]) }
-    }
-
-    /// The connection groups after the filter, in display order.
-    public var visibleConnections: (proxied: [ConnectionSnapshot], direct: [ConnectionSnapshot], awaiting: [ConnectionSnapshot]) {
-        let text = filter(for: .connections)
-        func keep(_ c: ConnectionSnapshot) -> Bool {
-            Self.matches(text, [c.service, "\(c.peer)", c.realClient.map { "\($0)" } ?? "", c.entrySource ?? "", c.entryID ?? ""])
-        }
-        return ((connections?.proxied ?? []).filter(keep), (connections?.direct ?? []).filter(keep),
-                (connections?.awaitingHeader ?? []).filter(keep))
     }
 
     public func rowCount(_ view: ConsoleView) -> Int {
         switch view {
-        case .connections: let g = visibleConnections; return g.proxied.count + g.direct.count + g.awaiting.count
-        case .rejects: return visibleRejects.count
+        case .connections: return connections.visibleCount
+        case .rejects: return filter(for: .rejects).isEmpty ? rejects.count : visibleRejects.count
         case .whitelist: return visibleEntries(.whitelist).count
         case .blacklist: return visibleEntries(.blacklist).count
         case .changes: return pendingChanges.count

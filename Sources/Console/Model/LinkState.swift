@@ -9,6 +9,9 @@ public enum LinkState: Hashable, Sendable {
     /// Cannot reach the daemon and retrying will not help until something is fixed.
     case failed(problem: String, fix: String)
 
+    /// Whether what the console shows is current.
+    public var isLive: Bool { self == .connected || self == .fixture }
+
     public var words: String {
         switch self {
         case .fixture: "fixture data (not live)"

@@ -10,11 +10,20 @@ public struct RejectSummary: Hashable, Sendable {
     public var count: Int
     public var firstSeen: Date
     public var lastSeen: Date
-    /// Times of the recent rejects (the last 15 minutes at most), for the rate.
-    public var recent: [Date]
+    /// The rejects of the last minute, for the rate.
+    public var recent = MinuteCounter()
+
+    public init(source: String, reason: RejectReason, services: [String], count: Int, firstSeen: Date, lastSeen: Date) {
+        self.source = source
+        self.reason = reason
+        self.services = services
+        self.count = count
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+    }
 
     /// Rejects a minute over the last minute before `now`.
-    public func perMinute(now: Date) -> Int { recent.filter { now.timeIntervalSince($0) < 60 && $0 <= now }.count }
+    public func perMinute(now: Date) -> Int { recent.perMinute(now: now) }
 
     /// The key rejects are grouped by: the real client when a header named one, else the peer.
     static func key(of event: GateEvent) -> (source: String, reason: RejectReason)? {

@@ -33,9 +33,20 @@ struct AccessListTable {
         let view: ConsoleView = kind == .whitelist ? .whitelist : .blacklist
         let entries = model.visibleEntries(kind)
         let all = (kind == .whitelist ? model.whitelist : model.blacklist)
+        guard all != nil else {
+            // Never loaded: an empty table here would claim an empty list.
+            ViewTitle(text: "\(view.title) — \(KnownWords.nothingKnown(model))", filter: model.filter(for: view),
+                      editing: model.editingFilter).render(into: &buffer, rect)
+            Table(columns: columns, rows: [.note(KnownWords.nothingKnown(model))], selected: nil)
+                .render(into: &buffer, Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1))
+            return
+        }
         var title = "\(view.title) — \(entries.count) of \(all?.entries.count ?? 0) entr\(entries.count == 1 && all?.entries.count == 1 ? "y" : "ies")"
-        if let revision = all?.revision { title += " · revision \(revision)" }
-        if model.readonly { title += " · read-only" }
+        if let lastLive = model.lastLive { title += " · \(KnownWords.asOf(lastLive)), no edits" }
+        else {
+            if let revision = all?.revision { title += " · revision \(revision)" }
+            if model.readonly { title += " · read-only" }
+        }
         ViewTitle(text: title, filter: model.filter(for: view), editing: model.editingFilter).render(into: &buffer, rect)
         var rows: [TableRow] = entries.map { entry in
             var cells = ["\(entry.source)", entry.description, entry.services.names.joined(separator: ",")]
@@ -51,7 +62,7 @@ struct AccessListTable {
             return .data(cells, roles: roles)
         }
         if rows.isEmpty {
-            rows = [.note(model.filter(for: view).isEmpty ? "the \(kind.rawValue) is empty\(model.readonly ? "" : "; n adds an entry")"
+            rows = [.note(model.filter(for: view).isEmpty ? "the \(kind.rawValue) is empty\(model.readonly || !model.canEdit ? "" : "; n adds an entry")"
                                                           : "no entries match the filter")]
         }
         Table(columns: columns, rows: rows, selected: entries.isEmpty ? nil : model.selectedRow(view))

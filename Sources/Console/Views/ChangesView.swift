@@ -14,8 +14,15 @@ struct ChangesView {
 
     func render(into buffer: inout CellBuffer, _ rect: Rect) {
         let changes = model.pendingChanges
+        guard model.status != nil else {
+            ViewTitle(text: "Changes — \(KnownWords.nothingKnown(model))", filter: "", editing: false).render(into: &buffer, rect)
+            Table(columns: Self.columns, rows: [.note(KnownWords.nothingKnown(model))], selected: nil)
+                .render(into: &buffer, Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1))
+            return
+        }
         var title = "Changes — \(changes.count) pending, each reverts itself at its deadline unless confirmed"
-        if !model.readonly && !changes.isEmpty { title += " (c: confirm, u: undo the selected)" }
+        if let lastLive = model.lastLive { title = "Changes — \(changes.count) pending · \(KnownWords.asOf(lastLive))" }
+        else if !model.readonly && !changes.isEmpty { title += " (c: confirm, u: undo the selected)" }
         ViewTitle(text: title, filter: "", editing: false).render(into: &buffer, rect)
         var rows: [TableRow] = changes.map { change in
             let left = change.deadline.timeIntervalSince(model.now)

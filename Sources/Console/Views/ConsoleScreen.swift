@@ -32,7 +32,7 @@ public enum ConsoleScreen {
         case .changes: ChangesView(model: model).render(into: &buffer, content)
         case .help: HelpView(model: model).render(into: &buffer, content)
         }
-        Footer(actions: KeyActions.footer(for: model.view, readonly: model.readonly, changePending: !model.pendingChanges.isEmpty))
+        Footer(actions: KeyActions.footer(for: model.view, readonly: !model.offersEdits, changePending: !model.pendingChanges.isEmpty))
             .render(into: &buffer, y: height - 1, width: width)
         let area = Rect(x: 0, y: 1, width: width, height: height - 2)
         switch model.overlay {

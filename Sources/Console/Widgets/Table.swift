@@ -27,14 +27,71 @@ public enum TableRow: Sendable {
     case note(String)
 }
 
+/// The lines of a table, read only where they are drawn: a view with thousands of rows
+/// builds the dozen on screen, not all of them.
+public protocol TableLines {
+    var count: Int { get }
+    func row(atLine line: Int) -> TableRow
+    /// The display line of the `index`th data row.
+    func line(ofDataRow index: Int) -> Int
+    /// How many data rows come before a display line.
+    func dataRows(before line: Int) -> Int
+}
+
+extension Array: TableLines where Element == TableRow {
+    public func row(atLine line: Int) -> TableRow { self[line] }
+
+    public func line(ofDataRow index: Int) -> Int {
+        var dataIndex = 0
+        for (line, row) in enumerated() {
+            if case .data = row {
+                if dataIndex == index { return line }
+                dataIndex += 1
+            }
+        }
+        return 0
+    }
+
+    public func dataRows(before line: Int) -> Int {
+        self[..<Swift.min(line, count)].reduce(0) { if case .data = $1 { return $0 + 1 } else { return $0 } }
+    }
+}
+
+/// Data rows only, each made when drawn.
+public struct DataLines: TableLines {
+    public var count: Int
+    public var makeRow: (Int) -> TableRow
+
+    public init(count: Int, makeRow: @escaping (Int) -> TableRow) {
+        self.count = count
+        self.makeRow = makeRow
+    }
+
+    public func row(atLine line: Int) -> TableRow { makeRow(line) }
+    public func line(ofDataRow index: Int) -> Int { index }
+    public func dataRows(before line: Int) -> Int { min(line, count) }
+}
+
 /// A scrolling table with one selected data row. Columns that do not fit are dropped,
 /// least important first; the rest shrink towards their minimum, then share what is left.
 public struct Table {
     public var columns: [TableColumn]
-    public var rows: [TableRow]
+    public var rows: any TableLines
     /// Index among the data rows.
     public var selected: Int?
     public var gap = 1
+
+    public init(columns: [TableColumn], rows: [TableRow], selected: Int?) {
+        self.columns = columns
+        self.rows = rows
+        self.selected = selected
+    }
+
+    public init(columns: [TableColumn], lines: any TableLines, selected: Int?) {
+        self.columns = columns
+        self.rows = lines
+        self.selected = selected
+    }
 
     /// The widths of the columns for `total` cells; 0 means dropped.
     public func layout(width total: Int) -> [Int] {
@@ -93,17 +150,11 @@ public struct Table {
         let body = rect.height - 1
         guard body > 0 else { return }
         // Which display line holds the selected data row.
-        var selectedLine = 0
-        var dataIndex = 0
-        for (line, row) in rows.enumerated() {
-            if case .data = row {
-                if dataIndex == selected { selectedLine = line }
-                dataIndex += 1
-            }
-        }
+        let selectedLine = selected.map { rows.line(ofDataRow: $0) } ?? 0
         let offset = selected == nil ? 0 : max(0, selectedLine - body + 1)
-        dataIndex = rows[..<min(offset, rows.count)].reduce(0) { if case .data = $1 { return $0 + 1 } else { return $0 } }
-        for (line, row) in rows.dropFirst(offset).prefix(body).enumerated() {
+        var dataIndex = rows.dataRows(before: offset)
+        for line in 0..<max(0, min(body, rows.count - offset)) {
+            let row = rows.row(atLine: offset + line)
             let y = rect.y + 1 + line
             switch row {
             case .heading(let text):

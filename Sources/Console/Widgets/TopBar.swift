@@ -8,12 +8,17 @@ struct TopBar {
         buffer.fill(Rect(x: 0, y: 0, width: width, height: 1), role: .topBar)
         // (priority, text): the most important parts stay when the line is short.
         var parts: [(Int, String)] = [(0, " mailgate"), (1, linkWords)]
+        let stale = model.lastLive.map { " (stale: \(Formatting.clock($0)))" } ?? ""
+        // Open: the connection table the Connections view shows, so both say the same.
+        if model.connections.loadedAt != nil {
+            parts.append((2, "open \(Formatting.count(model.connections.count))\(stale)"))
+        }
         if let status = model.status {
-            parts.append((5, "daemon \(status.version) up \(Formatting.age(status.uptimeSeconds))"))
+            parts.append((5, model.isLive ? "daemon \(status.version) up \(Formatting.age(status.uptimeSeconds))" : "daemon \(status.version)"))
             let c = status.connections
-            parts.append((2, "open \(c.open)"))
-            parts.append((3, "rejected \(Formatting.count(c.rejectedTotal))"))
-            parts.append((4, "accepted \(Formatting.count(c.acceptedTotal))"))
+            // The daemon's own totals: since it started, not since the console did.
+            parts.append((3, "since daemon start: \(Formatting.count(c.rejectedTotal)) rejected, "
+                             + "\(Formatting.count(c.acceptedTotal)) accepted\(stale)"))
         }
         let live: String = switch model.link {
         case .connected, .fixture: "▶ live"
@@ -36,14 +41,18 @@ struct TopBar {
             buffer.write(" no listener information yet", x: 0, y: 1, role: .dim)
             return
         }
+        // Once the link drops, what was checked then is history: never "up" now.
+        let heading = model.lastLive.map { " Listeners, last known at \(Formatting.clock($0)):" } ?? " Listeners:"
         // Service → upstream when all fit, else the service names alone.
-        let full = listeners.reduce(11) { $0 + " \($1.service) → \($1.upstream) ✓ up ".cellWidth + 6 } <= width
-        var x = buffer.write(" Listeners:", x: 0, y: 1, role: .dim)
+        let full = listeners.reduce(heading.cellWidth) { $0 + " \($1.service) → \($1.upstream) ✓ up ".cellWidth + 6 } <= width
+        var x = buffer.write(heading, x: 0, y: 1, role: .dim)
         for listener in listeners {
-            let (glyph, word, role): (String, String, ColorRole) = switch listener.upstreamReachable {
-            case true?: ("✓", "up", .good)
-            case false?: ("✗", "DOWN", .bad)
-            case nil: ("?", "unchecked", .dim)
+            let (glyph, word, role): (String, String, ColorRole) = switch (listener.upstreamReachable, model.lastLive == nil) {
+            case (true?, true): ("✓", "up", .good)
+            case (false?, true): ("✗", "DOWN", .bad)
+            case (true?, false): ("?", "was up", .dim)
+            case (false?, false): ("?", "was DOWN", .dim)
+            case (nil, _): ("?", "unchecked", .dim)
             }
             let text = full ? " \(listener.service) → \(listener.upstream) " : " \(listener.service) "
             guard x + text.cellWidth + word.cellWidth + 3 <= width else {
