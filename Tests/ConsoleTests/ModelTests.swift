@@ -116,7 +116,7 @@ struct ModelTests {
 
     @Test func editingKeepsTheFlagAndChangesTheDescription() {
         var s = Scenario()
-        s.press(.character("3"), .enter, .tab)
+        s.press(.character("3"), .character("e"), .tab)
         s.press(.backspace, .backspace, .backspace)
         s.type("LB1")
         s.press(.enter)

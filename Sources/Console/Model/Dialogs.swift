@@ -58,6 +58,8 @@ public enum Overlay: Hashable, Sendable {
     case confirm(ConfirmDialog)
     case impact(ImpactDialog)
     case form(EntryForm)
+    /// A row shown whole (Enter); read-only unless `e` opens the form.
+    case detail(DetailPanel)
 }
 
 /// A one-line message above the footer, gone after a few seconds.

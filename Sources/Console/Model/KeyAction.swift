@@ -5,7 +5,7 @@ public struct KeyAction: Hashable, Sendable {
         case help, nextView, previousView, showView
         /// j/k/arrows: one row; PgDn/PgUp: a page; g/G/Home/End: first or last row.
         case move, page, jump
-        case filter, new, edit, delete, toggleTCPProxy
+        case filter, details, new, edit, delete, toggleTCPProxy
         case confirmChange, undoChange, pause, quit, cancel
     }
 
@@ -76,9 +76,12 @@ public enum KeyActions {
         KeyAction(.jump, [.character("g"), .home, .character("G"), .end], "g/G", "Ends",
                   "Select the first / last row", scope: scrolling, inFooter: false),
         KeyAction(.filter, [.character("/")], "/", "Filter", "Filter the rows (Enter keeps it, Esc clears it)", scope: tables),
+        KeyAction(.details, [.enter], "Enter", "Details",
+                  "Show the selected row whole: every field, wrapped, nothing cut (Esc closes; e edits an entry)",
+                  scope: tables.union([.changes])),
         KeyAction(.new, [.character("n")], "n", "New", "Add an entry (a form that checks as you type)",
                   scope: lists, changesState: true),
-        KeyAction(.edit, [.character("e"), .enter], "e/Enter", "Edit", "Edit the selected entry",
+        KeyAction(.edit, [.character("e")], "e", "Edit", "Edit the selected entry",
                   scope: lists, changesState: true),
         KeyAction(.delete, [.character("d"), .delete], "d/Del", "Delete", "Delete the selected entry (asks first)",
                   scope: lists, changesState: true, dangerous: true),

@@ -39,6 +39,7 @@ public enum ConsoleScreen {
         case .confirm(let dialog)?: ConfirmDialogWidget(dialog: dialog).render(into: &buffer, in: area)
         case .impact(let dialog)?: ImpactDialogWidget(dialog: dialog).render(into: &buffer, in: area)
         case .form(let form)?: EntryFormWidget(form: form).render(into: &buffer, in: area)
+        case .detail(let panel)?: DetailPanelWidget(panel: panel, readonly: model.readonly).render(into: &buffer, in: area)
         case nil: break
         }
         return buffer
