@@ -89,7 +89,7 @@ public final class ConsoleSession: @unchecked Sendable {
                 if daemonStarted != status.started {
                     // A restarted daemon numbers its events from 1 again.
                     lastSequence = 0
-                    post { $0.lastSequence = 0; $0.rejects = [] }
+                    post { $0.lastSequence = 0; $0.rejects = []; $0.rejectActivity = RejectActivity() }
                 }
                 daemonStarted = status.started
                 let loaded = try await loadAll(client, status: status)

@@ -57,6 +57,10 @@ extension ConsoleModel {
                                            : "Connections from it are then no longer rejected."],
                 confirmLabel: "Delete", command: .write(ListWrite(list: kind, action: .remove(entryID: entry.id),
                                                                   revision: revision(of: kind), source: "\(entry.source)"))))
+        case .openEntry: openRejectEntry()
+        case .explain: explainReject()
+        case .blacklistSource: blacklistReject()
+        case .flagBalancer: return flagRejectAsLoadBalancer()
         case .toggleTCPProxy:
             guard let entry = selectedEntry(.whitelist) else { return [] }
             if entry.tcpProxy {

@@ -22,6 +22,8 @@ public struct ConsoleModel: Hashable, Sendable {
     public var rejects: [RejectSummary] = []
     public var whitelist: AccessListResponse?
     public var blacklist: AccessListResponse?
+    /// Rejects a second by reason, and when the rows were last sorted (ConsoleModel+Rejects).
+    public var rejectActivity = RejectActivity()
     /// Every change waiting for confirmation, soonest deadline first.
     public var pendingChanges: [PendingChangeInfo] = []
 
@@ -77,19 +79,7 @@ public struct ConsoleModel: Hashable, Sendable {
         }
         switch event.kind {
         case .rejected:
-            guard let key = RejectSummary.key(of: event) else { return }
-            if let index = rejects.firstIndex(where: { $0.source == key.source && $0.reason == key.reason }) {
-                var summary = rejects.remove(at: index)
-                summary.count += 1
-                summary.lastSeen = max(summary.lastSeen, event.time)
-                summary.recent.append(event.time)
-                if let service = event.service, !summary.services.contains(service) { summary.services.append(service) }
-                rejects.insert(summary, at: 0)
-            } else {
-                rejects.insert(RejectSummary(source: key.source, reason: key.reason, services: event.service.map { [$0] } ?? [],
-                                             count: 1, firstSeen: event.time, lastSeen: event.time, recent: [event.time]), at: 0)
-            }
-            rejects.sort { $0.lastSeen > $1.lastSeen }
+            recordReject(event)
         case .closed:
             if let id = event.connection {
                 connections?.proxied.removeAll { $0.id == id }
@@ -109,6 +99,7 @@ public struct ConsoleModel: Hashable, Sendable {
 
     public mutating func apply(events: [GateEvent]) {
         for event in events.sorted(by: { $0.sequence < $1.sequence }) { apply(event: event) }
+        if !paused { resortRejects() }
     }
 
     /// The daemon answered a write with its impact report instead of applying it: the impact
@@ -150,6 +141,7 @@ public struct ConsoleModel: Hashable, Sendable {
         for index in rejects.indices {
             rejects[index].recent.removeAll { now.timeIntervalSince($0) > 900 }
         }
+        tickRejects()
     }
 
     // MARK: What the views show

@@ -6,6 +6,8 @@ public struct KeyAction: Hashable, Sendable {
         /// j/k/arrows: one row; PgDn/PgUp: a page; g/G/Home/End: first or last row.
         case move, page, jump
         case filter, details, new, edit, delete, toggleTCPProxy
+        /// The Rejects view's actions on the selected source.
+        case openEntry, explain, blacklistSource, flagBalancer
         case confirmChange, undoChange, pause, quit, cancel
     }
 
@@ -88,6 +90,16 @@ public enum KeyActions {
         KeyAction(.toggleTCPProxy, [.character("p")], "p", "TCP Proxy",
                   "Toggle TCP Proxy on the selected entry (shows the impact; a risky change reverts itself unless confirmed)",
                   scope: [.whitelist], changesState: true, dangerous: true),
+        KeyAction(.openEntry, [.character("o")], "o", "Open entry",
+                  "Open the whitelist or blacklist entry that decides the selected source", scope: [.rejects]),
+        KeyAction(.explain, [.character("x")], "x", "Explain",
+                  "Explain the decision for the selected source (what `mailgate explain` prints), per service", scope: [.rejects]),
+        KeyAction(.blacklistSource, [.character("b")], "b", "Blacklist",
+                  "Blacklist the selected source (asks first; shows the impact; a risky change reverts itself unless confirmed)",
+                  scope: [.rejects], changesState: true, dangerous: true),
+        KeyAction(.flagBalancer, [.character("f")], "f", "Flag LB",
+                  "Flag the selected source as a load balancer (TCP Proxy), when it sent PROXY headers unflagged (shows the impact)",
+                  scope: [.rejects], changesState: true, dangerous: true),
         KeyAction(.confirmChange, [.character("c")], "c", "Confirm", "Confirm the pending change (the selected one in Changes; stops its auto-revert)",
                   changesState: true, condition: .changePending),
         KeyAction(.undoChange, [.character("u")], "u", "Undo", "Undo the pending change now (the selected one in Changes)",

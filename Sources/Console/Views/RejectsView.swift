@@ -17,9 +17,12 @@ struct RejectsView {
     func render(into buffer: inout CellBuffer, _ rect: Rect) {
         let rejects = model.visibleRejects
         let total = rejects.reduce(0) { $0 + $1.count }
-        var title = "Rejects — \(Formatting.count(total)) from \(rejects.count) source/reason pair\(rejects.count == 1 ? "" : "s"), newest first"
+        var title = "Rejects — \(Formatting.count(total)) from \(rejects.count) source/reason pair\(rejects.count == 1 ? "" : "s"), newest first (re-sorted every \(Int(RejectActivity.resortSeconds)) s)"
         if model.paused { title += " (paused: \(model.heldEvents.count) new held)" }
         ViewTitle(text: title, filter: model.filter(for: .rejects), editing: model.editingFilter).render(into: &buffer, rect)
+        let rate = RejectRatePanel(activity: model.rejectActivity, now: model.now)
+        rate.render(into: &buffer, Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rate.height))
+        let top = 1 + rate.height
         var rows: [TableRow] = rejects.map { r in
             .data([Formatting.age(model.now.timeIntervalSince(r.lastSeen)), r.source, "✗ " + r.reason.rawValue,
                    r.services.joined(separator: ","), Formatting.count(r.count), "\(r.perMinute(now: model.now))"],
@@ -27,6 +30,6 @@ struct RejectsView {
         }
         if rows.isEmpty { rows = [.note(model.filter(for: .rejects).isEmpty ? "no rejects yet" : "no rejects match the filter")] }
         Table(columns: Self.columns, rows: rows, selected: rejects.isEmpty ? nil : model.selectedRow(.rejects))
-            .render(into: &buffer, Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1))
+            .render(into: &buffer, Rect(x: rect.x, y: rect.y + top, width: rect.width, height: rect.height - top))
     }
 }
