@@ -130,6 +130,7 @@ public final class ConsoleSession: @unchecked Sendable {
             $0.apply(connections: connections)
             $0.apply(events: events)
         }
+        try await reloadAudit(client)
         return events.map(\.sequence).max() ?? 0
     }
 
@@ -149,6 +150,7 @@ public final class ConsoleSession: @unchecked Sendable {
             post { $0.apply(event: event) }
             if event.kind == .configChanged || event.kind == .changeReverted {
                 try? await reloadLists(client)
+                try? await reloadAudit(client)
             }
         }
     }

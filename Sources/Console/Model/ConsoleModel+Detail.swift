@@ -21,6 +21,7 @@ extension ConsoleModel {
             guard let kind = view.list, let entry = selectedEntry(kind) else { return nil }
             return DetailPanel(entry: entry, list: kind, pending: pendingChanges, now: now)
         case .changes: return pick(pendingChanges).map { DetailPanel(change: $0, now: now) }
+        case .history: return pick(historyItems).map { DetailPanel(history: $0, now: now) }
         case .help: return nil
         }
     }

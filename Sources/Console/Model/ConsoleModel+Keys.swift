@@ -61,6 +61,7 @@ extension ConsoleModel {
         case .explain: explainReject()
         case .blacklistSource: blacklistReject()
         case .flagBalancer: return flagRejectAsLoadBalancer()
+        case .undoRecord: return undoSelectedRecord()
         case .toggleTCPProxy:
             guard let entry = selectedEntry(.whitelist) else { return [] }
             if entry.tcpProxy {

@@ -24,6 +24,8 @@ public struct ConsoleModel: Hashable, Sendable {
     public var blacklist: AccessListResponse?
     /// Rejects a second by reason, and when the rows were last sorted (ConsoleModel+Rejects).
     public var rejectActivity = RejectActivity()
+    /// The audit log's newest records, oldest first (the History view; ConsoleModel+History).
+    public var audit: [AuditRecord] = []
     /// Every change waiting for confirmation, soonest deadline first.
     public var pendingChanges: [PendingChangeInfo] = []
 
@@ -187,6 +189,7 @@ public struct ConsoleModel: Hashable, Sendable {
         case .whitelist: return visibleEntries(.whitelist).count
         case .blacklist: return visibleEntries(.blacklist).count
         case .changes: return pendingChanges.count
+        case .history: return historyItems.count
         case .help: return KeyActions.available(readonly: readonly).count
         }
     }

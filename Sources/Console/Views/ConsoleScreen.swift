@@ -30,6 +30,7 @@ public enum ConsoleScreen {
         case .whitelist: WhitelistView(model: model).render(into: &buffer, content)
         case .blacklist: BlacklistView(model: model).render(into: &buffer, content)
         case .changes: ChangesView(model: model).render(into: &buffer, content)
+        case .history: HistoryView(model: model).render(into: &buffer, content)
         case .help: HelpView(model: model).render(into: &buffer, content)
         }
         Footer(actions: KeyActions.footer(for: model.view, readonly: model.readonly, changePending: !model.pendingChanges.isEmpty))
