@@ -1,6 +1,8 @@
 """The live console end to end: `mailgate demo` in tmux (TERM=xterm-256color and screen, 100x30), driven
 by keys like an administrator would: the TCP Proxy warning with its evidence, Enter cancels,
-E enables with the countdown banner, c confirms; the flag is checked through the CLI.
+E enables with the countdown banner, c confirms; the flag is checked through the CLI. A source
+is blacklisted from the Rejects view through the impact dialog, and a change made with the CLI
+is undone from the History view.
 
 Every wait polls `tmux capture-pane` against a deadline; the tmux session is killed at
 teardown whatever happens.
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import re
 import shutil
 import socket
@@ -132,3 +135,68 @@ def test_tcp_proxy_warning_cancel_enable_confirm(demo):
     pane.keys("q")
     pane.wait_for(r"EXIT=0", timeout=30)
     assert not sock.exists()
+
+
+def _list(mailgate_bin: Path, sock: Path, kind: str) -> list[dict]:
+    out = subprocess.run([str(mailgate_bin), kind, "list", "--socket", str(sock), "--json"],
+                         capture_output=True, text=True, timeout=20, check=True).stdout
+    return json.loads(out)
+
+
+def test_rejects_blacklist_the_selected_source_through_the_impact_dialog(demo):
+    pane, sock, mailgate_bin = demo
+    pane.wait_for(r"● connected")
+    pane.keys("2")
+    pane.wait_for(r"127\.0\.0\.3 .*proxy-header-from-untrusted-source")
+    pane.wait_for(r"Rate, last minute \(all\)\s+\d")
+    pane.keys("/", "127.0.0.3", "Enter")
+    pane.wait_for(r"▶.*127\.0\.0\.3 .*proxy-header-from-untrusted-source")
+
+    # The question first, focus on Cancel: Enter writes nothing.
+    pane.keys("b")
+    pane.wait_for(r"Blacklist 127\.0\.0\.3\?")
+    pane.wait_for(r"▶\[ Cancel \]◀")
+    pane.keys("Enter")
+    pane.wait_for(r"Blacklist 127\.0\.0\.3\?", absent=True)
+    assert not any(e["source"] == "127.0.0.3" for e in _list(mailgate_bin, sock, "blacklist"))
+
+    # Then y: applied at once when the daemon finds no client it would newly refuse (lb2's
+    # connections are refused already), else through the impact warning and E, pending.
+    pane.keys("b")
+    pane.wait_for(r"Blacklist 127\.0\.0\.3\?")
+    pane.keys("y")
+    answer = pane.wait_for(r"WARNING: add blacklist entry 127\.0\.0\.3|Configuration changed: .*added blacklist 127\.0\.0\.3")
+    if answer.group(0).startswith("WARNING"):
+        pane.wait_for(r"Apply: press E")
+        assert not any(e["source"] == "127.0.0.3" for e in _list(mailgate_bin, sock, "blacklist"))
+        pane.keys("E")
+        pane.wait_for(r"PENDING, reverts in")
+    assert any(e["source"] == "127.0.0.3" for e in _list(mailgate_bin, sock, "blacklist"))
+
+    # Now it is refused as blacklisted.
+    pane.wait_for(r"127\.0\.0\.3 .*blacklisted")
+    pane.keys("q")
+    pane.wait_for(r"EXIT=0", timeout=30)
+
+
+def test_history_shows_a_cli_change_and_undoes_it(demo):
+    pane, sock, mailgate_bin = demo
+    pane.wait_for(r"● connected")
+    pane.keys("6")
+    pane.wait_for(r"History — \d+ audit record")
+    subprocess.run([str(mailgate_bin), "blacklist", "add", "127.0.0.99", "--description", "e2e history",
+                    "--socket", str(sock)], capture_output=True, text=True, timeout=20, check=True)
+    assert any(e["source"] == "127.0.0.99" for e in _list(mailgate_bin, sock, "blacklist"))
+    # It appears live, newest first and selected, with the user from the socket.
+    user = pwd.getpwuid(os.getuid()).pw_name
+    pane.wait_for(rf"▶.*{re.escape(user[:5])}.*blacklist\.add .*applied.*127\.0\.0\.99")
+
+    pane.keys("u")
+    pane.wait_for(r"Undo this change\?")
+    pane.wait_for(r"removed the added entry 127\.0\.0\.99")
+    pane.keys("y")
+    pane.wait_for(r"blacklist\.remove .*127\.0\.0\.99")
+    assert not any(e["source"] == "127.0.0.99" for e in _list(mailgate_bin, sock, "blacklist"))
+
+    pane.keys("q")
+    pane.wait_for(r"EXIT=0", timeout=30)
