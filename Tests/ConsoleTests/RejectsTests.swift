@@ -138,3 +138,20 @@ struct RejectsTests {
         #expect(s.model.view == .whitelist)
     }
 }
+
+extension RejectsTests {
+    @Test func flaggingASourceWithoutItsOwnEntryAddsOneForTheAddressAlone() {
+        var s = onRejects()
+        let time = ConsoleFixture.goldenNow
+        s.model.apply(event: reject("192.0.2.77", .proxyHeaderFromUntrustedSource, at: time, sequence: 5000))
+        select("192.0.2.77", &s)
+        let commands = s.model.handle(.character("f"))
+        guard case .write(let write)? = commands.first, case .add(let draft) = write.action else { Issue.record("no add: \(commands)"); return }
+        #expect(write.list == .whitelist)
+        #expect(draft.source == "192.0.2.77")
+        #expect(draft.tcpProxy == true)
+        #expect(draft.services == ["imap"])
+        guard case .impact(let dialog)? = s.model.overlay else { Issue.record("no dialog"); return }
+        #expect(dialog.title == "add 192.0.2.77 as a load balancer (TCP Proxy on)?")
+    }
+}

@@ -189,7 +189,7 @@ public struct ConsoleModel: Hashable, Sendable {
         case .whitelist: return visibleEntries(.whitelist).count
         case .blacklist: return visibleEntries(.blacklist).count
         case .changes: return pendingChanges.count
-        case .history: return historyItems.count
+        case .history: return audit.count  // one row a record
         case .help: return KeyActions.available(readonly: readonly).count
         }
     }
