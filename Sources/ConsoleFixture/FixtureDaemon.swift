@@ -17,6 +17,7 @@ public struct FixtureDaemon: Sendable {
     public var pending: [PendingChange] = []
     public var connections: ConnectionsResponse
     public var events: [Event]
+    public var audit: [AuditRecord]
     var started: Date
     /// The traffic the impact report counts, as the daemon's windows count it at `started`.
     let observations: [ChangeImpact.Observation]
@@ -33,6 +34,7 @@ public struct FixtureDaemon: Sendable {
         lists = ConsoleFixture.lists
         connections = ConsoleFixture.connections(now: now)
         events = ConsoleFixture.events(now: now)
+        audit = ConsoleFixture.auditRecords(now: now)
         started = now
         observations = ConsoleFixture.observations(now: now)
     }
@@ -55,6 +57,7 @@ public struct FixtureDaemon: Sendable {
         model.apply(list: listResponse(.blacklist))
         model.apply(connections: connections)
         model.apply(events: events)
+        model.apply(audit: audit)
     }
 
     mutating func publishLists(into model: inout ConsoleModel) {
@@ -75,6 +78,8 @@ public struct FixtureDaemon: Sendable {
             info.state = .confirmed
             model.apply(settled: info)
             model.apply(status: status(now: model.now))
+            recordAudit("change.confirm", list: info.list, entryID: info.entryID, before: nil, after: nil,
+                        detail: "confirmed \(info.id): \(info.summary)", model: &model)
             model.notice = Notice(text: "Change confirmed: \(info.summary) stays.", isError: false)
         case .revertChange(let id):
             guard let index = pending.firstIndex(where: { $0.info.id == id }) else { return }
@@ -127,6 +132,11 @@ public struct FixtureDaemon: Sendable {
             response.pendingChange = info
         }
         model.apply(write: response, for: write)
+        let words = Self.words(write.list, before: edited.before, after: edited.after)
+        recordAudit("\(write.list.rawValue).\(Self.verb(write.action))", list: write.list, entryID: (edited.after ?? edited.before)?.id,
+                    before: edited.before, after: edited.after,
+                    detail: response.pendingChange.map { "\(words); pending change \($0.id) reverts at \($0.deadline.formatted(.iso8601)) unless confirmed" } ?? words,
+                    model: &model)
         publishLists(into: &model)
     }
 
@@ -142,6 +152,8 @@ public struct FixtureDaemon: Sendable {
         events.append(event)
         model.apply(settled: info)
         model.apply(event: event)
+        recordAudit(why == "undone by you" ? "change.revert" : "change.auto-revert", list: info.list, entryID: info.entryID,
+                    before: undo.entryBefore, after: undo.entryAfter, detail: "\(info.id) (\(info.summary)): \(info.outcome ?? "")", model: &model)
         publishLists(into: &model)
     }
 

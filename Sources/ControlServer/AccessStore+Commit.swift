@@ -132,19 +132,12 @@ extension AccessStore {
     static func effectVisible(_ record: AuditRecord, in lists: AccessLists) -> Bool {
         guard let kind = record.list else { return false }
         if let after = record.after {
-            return lists[kind].contains { sameSettings($0, after) }
+            return lists[kind].contains { $0.hasSameSettings(as: after) }
         }
         if let before = record.before {
             return !lists[kind].contains { $0.id == before.id }
         }
         return false
-    }
-
-    /// The same settings, whatever the timestamps say: an entry read back from a file keeps
-    /// whole seconds only.
-    static func sameSettings(_ a: AccessEntry, _ b: AccessEntry) -> Bool {
-        a.id == b.id && a.source == b.source && a.description == b.description && a.services == b.services
-            && a.tcpProxy == b.tcpProxy && a.enabled == b.enabled
     }
 
     func trimResolved(_ state: inout State) {

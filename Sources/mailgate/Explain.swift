@@ -12,17 +12,6 @@ struct Explain: ParsableCommand {
     @Argument(help: "The listener service, e.g. imap.") var service: String
     @Flag(help: "Print JSON.") var json = false
 
-    struct Report: Encodable {
-        var address: String
-        var service: String
-        var decision: String
-        var reason: String?
-        var timeout: String?
-        var list: String?
-        var entry: AccessEntry?
-        var explanation: String
-    }
-
     func run() throws {
         let (configuration, lists) = try config.loadWithLists()
         guard let ip = IPAddress(address) else {
@@ -35,38 +24,11 @@ struct Explain: ParsableCommand {
         }
         let policy = AccessPolicy(lists: lists, services: configuration.serviceNames)
         let decision = policy.decision(peer: ip, service: service, proxyHeaderTimeout: listener.proxyHeaderTimeout)
-        let report = Self.report(decision, address: ip, service: service)
+        let report = DecisionExplanation(decision, address: ip, service: service)
         if json {
             try Terminal.printJSON(report)
         } else {
             print(report.explanation)
         }
-    }
-
-    static func report(_ decision: Decision, address: IPAddress, service: String) -> Report {
-        let matched = decision.matchedEntry
-        var words = decision.name
-        var reason: String?
-        var timeout: String?
-        switch decision {
-        case .reject(let why, _):
-            reason = why.rawValue
-            words += " \(why.rawValue)"
-        case .requireProxyHeader(let limit, _):
-            timeout = limit.configText
-        case .direct:
-            break
-        }
-        var details: [String] = []
-        if let matched {
-            let description = matched.entry.description.isEmpty ? "" : " \"\(matched.entry.description)\""
-            details.append("\(matched.kind.rawValue) \(matched.entry.source)\(description)")
-        } else {
-            details.append("no entry matches")
-        }
-        if let timeout { details.append("timeout \(timeout)") }
-        return Report(address: "\(address.normalized)", service: service, decision: decision.name, reason: reason,
-                      timeout: timeout, list: matched?.kind.rawValue, entry: matched?.entry,
-                      explanation: "\(words) (\(details.joined(separator: ", ")))")
     }
 }

@@ -77,10 +77,10 @@ struct ModelTests {
 
     @Test func helpReturnsToTheViewItWasReachedFromHoweverItWasReached() {
         var s = Scenario()
-        s.press(.character("5"), .tab)
+        s.press(.character("6"), .tab)
         #expect(s.model.view == .help)
         s.press(.character("?"))
-        #expect(s.model.view == .changes)
+        #expect(s.model.view == .history)
         s.press(.character("2"), .backTab, .backTab)
         #expect(s.model.view == .help)
         s.press(.escape)
@@ -128,7 +128,7 @@ struct ModelTests {
 
     @Test func editingKeepsTheFlagAndChangesTheDescription() {
         var s = Scenario()
-        s.press(.character("3"), .enter, .tab)
+        s.press(.character("3"), .character("e"), .tab)
         s.press(.backspace, .backspace, .backspace)
         s.type("LB1")
         s.press(.enter)

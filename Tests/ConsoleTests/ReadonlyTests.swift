@@ -17,10 +17,14 @@ struct ReadonlyTests {
     @Test func theKeysDoNothing() {
         var s = Scenario(readonly: true)
         s.press(.character("3"))
-        for key: Key in [.character("n"), .character("e"), .enter, .character("d"), .delete, .character("p")] {
+        for key: Key in [.character("n"), .character("e"), .character("d"), .delete, .character("p")] {
             #expect(s.model.handle(key).isEmpty)
             #expect(s.model.overlay == nil)
         }
+        // Enter shows the entry whole (reading changes nothing).
+        #expect(s.model.handle(.enter).isEmpty)
+        guard case .detail? = s.model.overlay else { Issue.record("Enter opened no detail panel"); return }
+        s.press(.escape)
         let text = s.screen(80, 24).textLines.joined(separator: "\n")
         #expect(text.contains("read-only"))
         #expect(!text.contains("New"))

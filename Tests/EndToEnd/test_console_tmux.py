@@ -1,11 +1,13 @@
 """The live console end to end: `mailgate demo` in tmux (TERM=xterm-256color and screen, 100x30), driven
 by keys like an administrator would: the TCP Proxy warning with its evidence, Enter cancels,
-E enables with the countdown banner, c confirms; the flag is checked through the CLI. Then what
-it claims without a daemon (nothing), with a plain file as the socket, and after the daemon is
-killed (what it knew, marked as last known). And `mailgate tui --fixture` under xterm, screen,
-vt100 and linux: escape sequences arrive as whole keys (tmux's End, PuTTY's F1, rxvt's Home/End,
-Shift-Tab), a lone Esc is still Esc, no screen is left behind on terminals without an alternate
-screen, and with --mouse clicks (SGR reports) select tabs, rows and dialog buttons.
+E enables with the countdown banner, c confirms; the flag is checked through the CLI. A source
+is blacklisted from the Rejects view through the impact dialog, and a change made with the CLI
+is undone from the History view. Then what it claims without a daemon (nothing), with a plain
+file as the socket, and after the daemon is killed (what it knew, marked as last known). And
+`mailgate tui --fixture` under xterm, screen, vt100 and linux: escape sequences arrive as whole
+keys (tmux's End, PuTTY's F1, rxvt's Home/End, Shift-Tab), a lone Esc is still Esc, no screen is
+left behind on terminals without an alternate screen, and with --mouse clicks (SGR reports)
+select tabs, rows and dialog buttons.
 
 Every wait polls `tmux capture-pane` against a deadline; the tmux session is killed at
 teardown whatever happens.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import re
 import shutil
 import signal
@@ -205,6 +208,46 @@ def test_escape_sequences_are_whole_keys(fixture_console, term):
     # A lone Esc is still Esc.
     pane.keys("Escape")
     pane.wait_for(r"New whitelist entry", absent=True)
+
+
+def _list(mailgate_bin: Path, sock: Path, kind: str) -> list[dict]:
+    out = subprocess.run([str(mailgate_bin), kind, "list", "--socket", str(sock), "--json"],
+                         capture_output=True, text=True, timeout=20, check=True).stdout
+    return json.loads(out)
+
+
+def test_rejects_blacklist_the_selected_source_through_the_impact_dialog(demo):
+    pane, sock, mailgate_bin = demo
+    pane.wait_for(r"● connected")
+    pane.keys("2")
+    pane.wait_for(r"127\.0\.0\.3 .*proxy-header-from-untrusted-source")
+    pane.wait_for(r"Rate, last minute \(all\)\s+\d")
+    pane.keys("/", "127.0.0.3", "Enter")
+    pane.wait_for(r"▶.*127\.0\.0\.3 .*proxy-header-from-untrusted-source")
+
+    # The question first, focus on Cancel: Enter writes nothing.
+    pane.keys("b")
+    pane.wait_for(r"Blacklist 127\.0\.0\.3\?")
+    pane.wait_for(r"▶\[ Cancel \]◀")
+    pane.keys("Enter")
+    pane.wait_for(r"Blacklist 127\.0\.0\.3\?", absent=True)
+    assert not any(e["source"] == "127.0.0.3" for e in _list(mailgate_bin, sock, "blacklist"))
+
+    # Then y: applied at once when the daemon finds no client it would newly refuse (lb2's
+    # connections are refused already), else through the impact warning and E, pending.
+    pane.keys("b")
+    pane.wait_for(r"Blacklist 127\.0\.0\.3\?")
+    pane.keys("y")
+    answer = pane.wait_for(r"WARNING: add blacklist entry 127\.0\.0\.3|Configuration changed: .*added blacklist 127\.0\.0\.3")
+    if answer.group(0).startswith("WARNING"):
+        pane.wait_for(r"Apply: press E")
+        assert not any(e["source"] == "127.0.0.3" for e in _list(mailgate_bin, sock, "blacklist"))
+        pane.keys("E")
+        pane.wait_for(r"PENDING, reverts in")
+    assert any(e["source"] == "127.0.0.3" for e in _list(mailgate_bin, sock, "blacklist"))
+
+    # Now it is refused as blacklisted.
+    pane.wait_for(r"127\.0\.0\.3 .*blacklisted")
     pane.keys("q")
     pane.wait_for(r"EXIT=0", timeout=30)
 
@@ -316,3 +359,26 @@ def test_after_the_daemon_is_killed_everything_is_last_known_and_nothing_is_up(g
         pane.wait_for(r"EXIT=0", timeout=30)
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
+
+
+def test_history_shows_a_cli_change_and_undoes_it(demo):
+    pane, sock, mailgate_bin = demo
+    pane.wait_for(r"● connected")
+    pane.keys("6")
+    pane.wait_for(r"History — \d+ audit record")
+    subprocess.run([str(mailgate_bin), "blacklist", "add", "127.0.0.99", "--description", "e2e history",
+                    "--socket", str(sock)], capture_output=True, text=True, timeout=20, check=True)
+    assert any(e["source"] == "127.0.0.99" for e in _list(mailgate_bin, sock, "blacklist"))
+    # It appears live, newest first and selected, with the user from the socket.
+    user = pwd.getpwuid(os.getuid()).pw_name
+    pane.wait_for(rf"▶.*{re.escape(user[:5])}.*blacklist\.add .*applied.*127\.0\.0\.99")
+
+    pane.keys("u")
+    pane.wait_for(r"Undo this change\?")
+    pane.wait_for(r"removed the added entry 127\.0\.0\.99")
+    pane.keys("y")
+    pane.wait_for(r"blacklist\.remove .*127\.0\.0\.99")
+    assert not any(e["source"] == "127.0.0.99" for e in _list(mailgate_bin, sock, "blacklist"))
+
+    pane.keys("q")
+    pane.wait_for(r"EXIT=0", timeout=30)

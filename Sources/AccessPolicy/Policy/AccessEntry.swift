@@ -83,6 +83,15 @@ extension String {
 }
 
 /// The whitelist and blacklist together, as held in `access.toml`.
+extension AccessEntry {
+    /// The same settings, whatever the timestamps say: an entry read back from a file keeps
+    /// whole seconds only.
+    public func hasSameSettings(as other: AccessEntry) -> Bool {
+        id == other.id && source == other.source && description == other.description && services == other.services
+            && tcpProxy == other.tcpProxy && enabled == other.enabled
+    }
+}
+
 public struct AccessLists: Hashable, Sendable {
     public var whitelist: [AccessEntry]
     public var blacklist: [AccessEntry]

@@ -139,6 +139,7 @@ public final class ConsoleSession: @unchecked Sendable {
             $0.apply(connections: connections)
             $0.apply(events: events)
         }
+        try await reloadAudit(client)
         return events.map(\.sequence).max() ?? 0
     }
 
@@ -172,10 +173,13 @@ public final class ConsoleSession: @unchecked Sendable {
             post { $0.apply(event: event) }
             switch followUp {
             case .nothing: break
-            case .lists: try await reloadLists(client)
+            case .lists:
+                try await reloadLists(client)
+                try await reloadAudit(client)
             case .everything:
                 try await reloadConnections(client)
                 try await reloadLists(client)
+                try await reloadAudit(client)
             }
         }
     }

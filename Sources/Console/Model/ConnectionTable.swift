@@ -23,6 +23,15 @@ public struct ConnectionTable: Hashable, Sendable {
     /// The connections the filter keeps.
     public var visibleCount: Int { proxied.count + direct.count + awaiting.count }
 
+    /// The visible connection at a selection index: the groups one after another, as shown.
+    public func visible(at index: Int) -> OpenConnection? {
+        guard index >= 0 else { return nil }
+        if index < proxied.count { return proxied[index] }
+        if index - proxied.count < direct.count { return direct[index - proxied.count] }
+        let rest = index - proxied.count - direct.count
+        return rest < awaiting.count ? awaiting[rest] : nil
+    }
+
     /// The full list from the daemon replaces what was known.
     public mutating func load(_ connections: [OpenConnection], at time: Date) {
         byID = Dictionary(connections.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })

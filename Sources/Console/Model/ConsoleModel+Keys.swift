@@ -11,6 +11,7 @@ extension ConsoleModel {
             case .confirm(let dialog): return handleConfirm(key, dialog)
             case .impact(let dialog): return handleImpact(key, dialog)
             case .form(let form): return handleForm(key, form)
+            case .detail(let panel): return handleDetail(key, panel)
             }
         }
         if editingFilter { handleFilter(key); return [] }
@@ -40,6 +41,8 @@ extension ConsoleModel {
         case .new:
             guard let kind = view.list else { return [] }
             overlay = .form(EntryForm(list: kind, knownServices: knownServices))
+        case .details:
+            if let panel = detailForSelection() { overlay = .detail(panel) }
         case .edit:
             guard let kind = view.list, let entry = selectedEntry(kind) else { return [] }
             overlay = .form(EntryForm(list: kind, entry: entry, knownServices: knownServices))
@@ -53,6 +56,11 @@ extension ConsoleModel {
                                            : "Connections from it are then no longer rejected."],
                 confirmLabel: "Delete", command: .write(ListWrite(list: kind, action: .remove(entryID: entry.id),
                                                                   revision: revision(of: kind), source: "\(entry.source)"))))
+        case .openEntry: openRejectEntry()
+        case .explain: explainReject()
+        case .blacklistSource: blacklistReject()
+        case .flagBalancer: return flagRejectAsLoadBalancer()
+        case .undoRecord: return undoSelectedRecord()
         case .toggleTCPProxy:
             guard let entry = selectedEntry(.whitelist) else { return [] }
             if entry.tcpProxy {

@@ -22,6 +22,12 @@ public struct ConsoleModel: Hashable, Sendable {
     public var rejects: [RejectSummary] = []
     public var whitelist: AccessListResponse?
     public var blacklist: AccessListResponse?
+    /// Rejects a second by reason, and when the rows were last sorted (ConsoleModel+Rejects).
+    public var rejectActivity = RejectActivity()
+    /// The Rejects row the last reject went to (a hint; checked before use).
+    var lastRejectRow: Int?
+    /// The audit log's newest records, oldest first (the History view; ConsoleModel+History).
+    public var audit: [AuditRecord] = []
     /// Every change waiting for confirmation, soonest deadline first.
     public var pendingChanges: [PendingChangeInfo] = []
 
@@ -115,7 +121,7 @@ public struct ConsoleModel: Hashable, Sendable {
     mutating func apply(gate event: GateEvent) {
         switch event.kind {
         case .rejected:
-            count(reject: event)
+            recordReject(event)
             follow(connection: event)
             if event.connection != nil { connectionEventsDuringLoad?.append(event) }
         case .accepted, .proxied, .closed:
@@ -132,26 +138,6 @@ public struct ConsoleModel: Hashable, Sendable {
         case .configChanged:
             if let detail = event.detail { notice = Notice(text: "Configuration changed: \(detail)", isError: false) }
         }
-    }
-
-    mutating func count(reject event: GateEvent) {
-        guard let key = RejectSummary.key(of: event) else { return }
-        var summary: RejectSummary
-        if let first = rejects.first, first.source == key.source, first.reason == key.reason {
-            summary = rejects.removeFirst()  // a flood from one source: the row stays on top
-        } else if let index = rejects.firstIndex(where: { $0.source == key.source && $0.reason == key.reason }) {
-            summary = rejects.remove(at: index)
-        } else {
-            summary = RejectSummary(source: key.source, reason: key.reason, services: [], count: 0, firstSeen: event.time, lastSeen: event.time)
-        }
-        summary.count += 1
-        summary.lastSeen = max(summary.lastSeen, event.time)
-        summary.firstSeen = min(summary.firstSeen, event.time)
-        summary.recent.record(event.time)
-        if let service = event.service, !summary.services.contains(service) { summary.services.append(service) }
-        // Newest first: events come in order, so this is almost always the top.
-        let position = rejects.firstIndex { $0.lastSeen <= summary.lastSeen } ?? rejects.count
-        rejects.insert(summary, at: position)
     }
 
     /// What an event changes in the open connections.
@@ -190,12 +176,14 @@ public struct ConsoleModel: Hashable, Sendable {
 
     public mutating func apply(events: [Event]) {
         for event in events.sorted(by: { $0.sequence < $1.sequence }) { apply(event: event) }
+        if !paused { resortRejects() }
     }
 
     /// A restarted daemon: its events are numbered from 1 again and what was counted is gone.
     public mutating func forgetEvents() {
         lastSequence = 0
         rejects = []
+        rejectActivity = RejectActivity()
         eventsCoverFrom = nil
     }
 
@@ -244,6 +232,7 @@ public struct ConsoleModel: Hashable, Sendable {
     /// The refresh tick: moves the clock.
     public mutating func tick(now: Date) {
         self.now = now
+        tickRejects()
     }
 
     // MARK: What is known
@@ -292,6 +281,7 @@ public struct ConsoleModel: Hashable, Sendable {
         case .whitelist: return visibleEntries(.whitelist).count
         case .blacklist: return visibleEntries(.blacklist).count
         case .changes: return pendingChanges.count
+        case .history: return audit.count  // one row a record
         case .help: return KeyActions.available(readonly: readonly).count
         }
     }

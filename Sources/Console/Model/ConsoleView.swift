@@ -2,7 +2,7 @@ import AccessPolicy
 
 /// The screens of the console, in tab order.
 public enum ConsoleView: Int, CaseIterable, Sendable, Hashable {
-    case connections = 1, rejects, whitelist, blacklist, changes, help
+    case connections = 1, rejects, whitelist, blacklist, changes, history, help
 
     public var title: String {
         switch self {
@@ -11,6 +11,7 @@ public enum ConsoleView: Int, CaseIterable, Sendable, Hashable {
         case .whitelist: "Whitelist"
         case .blacklist: "Blacklist"
         case .changes: "Changes"
+        case .history: "History"
         case .help: "Help"
         }
     }
@@ -24,7 +25,7 @@ public enum ConsoleView: Int, CaseIterable, Sendable, Hashable {
         }
     }
 
-    /// Tab order wraps around the five data views and Help.
-    public var next: ConsoleView { ConsoleView(rawValue: rawValue % 6 + 1)! }
-    public var previous: ConsoleView { ConsoleView(rawValue: (rawValue + 4) % 6 + 1)! }
+    /// Tab order wraps around the six data views and Help.
+    public var next: ConsoleView { ConsoleView(rawValue: rawValue % 7 + 1)! }
+    public var previous: ConsoleView { ConsoleView(rawValue: (rawValue + 5) % 7 + 1)! }
 }

@@ -47,6 +47,7 @@ public struct ImpactDialog: Hashable, Sendable {
     public var title: String {
         if let report, report.enablesTCPProxy, case .update = write.action { return "enable TCP Proxy for \(write.source)?" }
         if report == nil, case .update(_, let draft) = write.action, draft.tcpProxy == true { return "enable TCP Proxy for \(write.source)?" }
+        if case .add(let draft) = write.action, draft.tcpProxy == true { return "add \(write.source) as a load balancer (TCP Proxy on)?" }
         switch write.action {
         case .add: return "add \(write.list.rawValue) entry \(write.source)?"
         case .update: return "change \(write.list.rawValue) entry \(write.source)?"
@@ -60,6 +61,8 @@ public enum Overlay: Hashable, Sendable {
     case confirm(ConfirmDialog)
     case impact(ImpactDialog)
     case form(EntryForm)
+    /// A row shown whole (Enter); read-only unless `e` opens the form.
+    case detail(DetailPanel)
 }
 
 /// A one-line message above the footer, gone after a few seconds.

@@ -5,7 +5,11 @@ public struct KeyAction: Hashable, Sendable {
         case help, nextView, previousView, showView
         /// j/k/arrows: one row; PgDn/PgUp: a page; g/G/Home/End: first or last row.
         case move, page, jump
-        case filter, new, edit, delete, toggleTCPProxy
+        case filter, details, new, edit, delete, toggleTCPProxy
+        /// The Rejects view's actions on the selected source.
+        case openEntry, explain, blacklistSource, flagBalancer
+        /// History: propose the inverse of the selected change.
+        case undoRecord
         case confirmChange, undoChange, pause, quit, cancel
     }
 
@@ -54,6 +58,7 @@ public struct KeyAction: Hashable, Sendable {
         if scope == KeyActions.scrolling { return "every list" }
         if scope == KeyActions.tables { return "tables" }
         if scope == KeyActions.lists { return "White/Blacklist" }
+        if scope == KeyActions.allButHistory { return "everywhere but History" }
         return ConsoleView.allCases.filter(scope.contains).map(\.title).joined(separator: ", ")
     }
 }
@@ -62,33 +67,51 @@ public struct KeyAction: Hashable, Sendable {
 public enum KeyActions {
     static let lists: Set<ConsoleView> = [.whitelist, .blacklist]
     static let tables: Set<ConsoleView> = [.connections, .rejects, .whitelist, .blacklist]
-    static let scrolling: Set<ConsoleView> = tables.union([.changes, .help])
+    static let scrolling: Set<ConsoleView> = tables.union([.changes, .history, .help])
+    /// History has its own `u` (undo the selected record).
+    static let allButHistory = Set(ConsoleView.allCases).subtracting([.history])
 
     public static let all: [KeyAction] = [
         KeyAction(.help, [.character("?"), .function(1)], "?/F1", "Help", "Show this help (press again to go back)"),
         KeyAction(.nextView, [.tab], "Tab", "Next", "Next view", inFooter: false),
         KeyAction(.previousView, [.backTab], "Shift-Tab", "Prev", "Previous view", inFooter: false),
-        KeyAction(.showView, [.character("1"), .character("2"), .character("3"), .character("4"), .character("5")], "1-5", "Views",
-                  "Connections, Rejects, Whitelist, Blacklist, Changes (pending changes) view", inFooter: false),
+        KeyAction(.showView, [.character("1"), .character("2"), .character("3"), .character("4"), .character("5"), .character("6")],
+                  "1-6", "Views", "Connections, Rejects, Whitelist, Blacklist, Changes (pending changes), History (audit log) view", inFooter: false),
         KeyAction(.move, [.character("j"), .down, .character("k"), .up], "j/k", "Move",
                   "Select the next / previous row", scope: scrolling, inFooter: false),
         KeyAction(.page, [.pageDown, .pageUp], "PgDn/PgUp", "Page", "Move a page down / up", scope: scrolling, inFooter: false),
         KeyAction(.jump, [.character("g"), .home, .character("G"), .end], "g/G", "Ends",
                   "Select the first / last row", scope: scrolling, inFooter: false),
         KeyAction(.filter, [.character("/")], "/", "Filter", "Filter the rows (Enter keeps it, Esc clears it)", scope: tables),
+        KeyAction(.details, [.enter], "Enter", "Details",
+                  "Show the selected row whole: every field, wrapped, nothing cut (Esc closes; e edits an entry)",
+                  scope: tables.union([.changes, .history])),
         KeyAction(.new, [.character("n")], "n", "New", "Add an entry (a form that checks as you type)",
                   scope: lists, changesState: true),
-        KeyAction(.edit, [.character("e"), .enter], "e/Enter", "Edit", "Edit the selected entry",
+        KeyAction(.edit, [.character("e")], "e", "Edit", "Edit the selected entry",
                   scope: lists, changesState: true),
         KeyAction(.delete, [.character("d"), .delete], "d/Del", "Delete", "Delete the selected entry (asks first)",
                   scope: lists, changesState: true, dangerous: true),
         KeyAction(.toggleTCPProxy, [.character("p")], "p", "TCP Proxy",
                   "Toggle TCP Proxy on the selected entry (shows the impact; a risky change reverts itself unless confirmed)",
                   scope: [.whitelist], changesState: true, dangerous: true),
+        KeyAction(.openEntry, [.character("o")], "o", "Open entry",
+                  "Open the whitelist or blacklist entry that decides the selected source", scope: [.rejects]),
+        KeyAction(.explain, [.character("x")], "x", "Explain",
+                  "Explain the decision for the selected source (what `mailgate explain` prints), per service", scope: [.rejects]),
+        KeyAction(.blacklistSource, [.character("b")], "b", "Blacklist",
+                  "Blacklist the selected source (asks first; shows the impact; a risky change reverts itself unless confirmed)",
+                  scope: [.rejects], changesState: true, dangerous: true),
+        KeyAction(.flagBalancer, [.character("f")], "f", "Flag LB",
+                  "Flag the selected source as a load balancer (TCP Proxy), when it sent PROXY headers unflagged (shows the impact)",
+                  scope: [.rejects], changesState: true, dangerous: true),
+        KeyAction(.undoRecord, [.character("u")], "u", "Undo",
+                  "Propose the inverse of the selected change as a new change (asks first; shows the impact; reverts itself unless confirmed)",
+                  scope: [.history], changesState: true, dangerous: true),
         KeyAction(.confirmChange, [.character("c")], "c", "Confirm", "Confirm the pending change (the selected one in Changes; stops its auto-revert)",
                   changesState: true, condition: .changePending),
         KeyAction(.undoChange, [.character("u")], "u", "Undo", "Undo the pending change now (the selected one in Changes)",
-                  changesState: true, condition: .changePending),
+                  scope: allButHistory, changesState: true, condition: .changePending),
         KeyAction(.pause, [.character(" ")], "Space", "Pause", "Pause or resume live updates"),
         KeyAction(.quit, [.character("q"), .function(10)], "q/F10", "Quit", "Quit the console"),
         KeyAction(.cancel, [.escape], "Esc", "Cancel", "Close a dialog, stop or clear a filter", inFooter: false),
@@ -117,7 +140,7 @@ public enum KeyActions {
     /// then Help and Quit, then the rest in table order.
     static func footerRank(_ action: KeyAction) -> Int {
         switch action.id {
-        case .confirmChange, .undoChange: 0
+        case .confirmChange, .undoChange, .undoRecord: 0
         case .help, .quit: 1
         case .toggleTCPProxy: 2
         default: 3

@@ -30,6 +30,7 @@ public enum ConsoleScreen {
         case .whitelist: WhitelistView(model: model).render(into: &buffer, content)
         case .blacklist: BlacklistView(model: model).render(into: &buffer, content)
         case .changes: ChangesView(model: model).render(into: &buffer, content)
+        case .history: HistoryView(model: model).render(into: &buffer, content)
         case .help: HelpView(model: model).render(into: &buffer, content)
         }
         Footer(actions: KeyActions.footer(for: model.view, readonly: !model.offersEdits, changePending: !model.pendingChanges.isEmpty))
@@ -39,6 +40,7 @@ public enum ConsoleScreen {
         case .confirm(let dialog)?: ConfirmDialogWidget(dialog: dialog).render(into: &buffer, in: area)
         case .impact(let dialog)?: ImpactDialogWidget(dialog: dialog).render(into: &buffer, in: area)
         case .form(let form)?: EntryFormWidget(form: form, offline: !model.link.reachesDaemon).render(into: &buffer, in: area)
+        case .detail(let panel)?: DetailPanelWidget(panel: panel, readonly: !model.offersEdits).render(into: &buffer, in: area)
         case nil: break
         }
         return buffer

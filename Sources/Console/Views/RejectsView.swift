@@ -38,14 +38,18 @@ struct RejectsView {
     }
 
     func render(into buffer: inout CellBuffer, _ rect: Rect) {
-        let body = Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1)
         guard model.isLive || model.knowsAnything else {
+            let body = Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1)
             ViewTitle(text: "Rejects — \(KnownWords.nothingKnown(model))", filter: model.filter(for: .rejects),
                       editing: model.editingFilter).render(into: &buffer, rect)
             Table(columns: Self.columns, rows: [.note(KnownWords.nothingKnown(model))], selected: nil).render(into: &buffer, body)
             return
         }
         ViewTitle(text: title, filter: model.filter(for: .rejects), editing: model.editingFilter).render(into: &buffer, rect)
+        let rate = RejectRatePanel(activity: model.rejectActivity, now: model.lastLive ?? model.now)
+        rate.render(into: &buffer, Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rate.height))
+        let top = 1 + rate.height
+        let body = Rect(x: rect.x, y: rect.y + top, width: rect.width, height: rect.height - top)
         let rejects = model.visibleRejects
         if rejects.isEmpty {
             let note = model.filter(for: .rejects).isEmpty ? "no rejects yet" : "no rejects match the filter"

@@ -1,4 +1,3 @@
-import AccessPolicy
 import Foundation
 
 /// What reverting a pending change does to the lists as they are now: a pure computation.
@@ -22,7 +21,7 @@ public struct Undo: Sendable {
             guard let position else { return Undo(words: "the added entry \(added.source) was removed since; nothing to revert") }
             var edited = lists
             let current = edited[kind].remove(at: position)
-            let since = AccessStore.sameSettings(current, added) ? "" : " (it was edited since: \(AccessListsDiff.fieldChanges(added, current).joined(separator: ", ")); those edits went with it)"
+            let since = current.hasSameSettings(as: added) ? "" : " (it was edited since: \(AccessListsDiff.fieldChanges(added, current).joined(separator: ", ")); those edits went with it)"
             return Undo(lists: edited, entryBefore: current, entryAfter: nil, words: "removed the added entry \(added.source) again\(since)")
 
         case (let removed?, nil):

@@ -1,9 +1,8 @@
-import AccessPolicy
 
 /// What changed between two versions of the lists, in words, for `config-changed` events
 /// and the audit log of reloads.
-enum AccessListsDiff {
-    static func describe(from old: AccessLists, to new: AccessLists) -> [String] {
+public enum AccessListsDiff {
+    public static func describe(from old: AccessLists, to new: AccessLists) -> [String] {
         var lines: [String] = []
         for kind in ListKind.allCases {
             let before = Dictionary(old[kind].map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -23,7 +22,7 @@ enum AccessListsDiff {
         return lines
     }
 
-    static func describe(_ entry: AccessEntry, _ kind: ListKind) -> String {
+    public static func describe(_ entry: AccessEntry, _ kind: ListKind) -> String {
         var text = "\(entry.source) (\(entry.id)) services \(entry.services.names.joined(separator: ","))"
         if kind == .whitelist && entry.tcpProxy { text += " tcp_proxy" }
         if !entry.enabled { text += " disabled" }
@@ -31,7 +30,7 @@ enum AccessListsDiff {
         return text
     }
 
-    static func fieldChanges(_ a: AccessEntry, _ b: AccessEntry) -> [String] {
+    public static func fieldChanges(_ a: AccessEntry, _ b: AccessEntry) -> [String] {
         var changes: [String] = []
         if a.source != b.source { changes.append("source \(a.source) → \(b.source)") }
         if a.description != b.description { changes.append("description \"\(a.description)\" → \"\(b.description)\"") }
