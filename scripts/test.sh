@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The module arrows of docs/ARCHITECTURE.md hold (Package.swift and every import).
+python3 scripts/check-layering.py
+
 swift build --build-tests
 swift test --skip-build
 
