@@ -113,18 +113,22 @@ let package = Package(
         // The same for the control API's strict JSON check, against Foundation's parser.
         .executableTarget(name: "StrictJSONFuzz", dependencies: ["StrictJSON"], path: "Fuzz/StrictJSONFuzz"),
 
+        // What the test targets share: waiting for a condition with a deadline, temporary folders.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "NetAddressTests", dependencies: ["NetAddress"]),
         .testTarget(name: "ProxyProtocolTests", dependencies: [
             "ProxyProtocol", "NetAddress",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "DaemonTests", dependencies: [
+            "TestSupport",
             "Daemon", "Demo", "AccessPolicy", "NetAddress",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "AccessPolicyTests", dependencies: [
+            "TestSupport",
             "AccessPolicy", "NetAddress",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
@@ -134,6 +138,7 @@ let package = Package(
                     exclude: ["Goldens"]),
         .testTarget(name: "ControlClientTests", dependencies: ["ControlClient", "MailgateAPI", "AccessPolicy", "NetAddress"]),
         .testTarget(name: "ControlServerTests", dependencies: [
+            "TestSupport",
             "ControlServer", "ControlClient", "Gate", "MailgateAPI", "AccessPolicy", "NetAddress", "StrictJSON", "Demo",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -141,6 +146,7 @@ let package = Package(
         ]),
         .testTarget(name: "GateCoreTests", dependencies: ["GateCore", "AccessPolicy", "ProxyProtocol", "NetAddress"]),
         .testTarget(name: "GateTests", dependencies: [
+            "TestSupport",
             "Gate", "GateCore", "MailgateAPI", "AccessPolicy", "ProxyProtocol", "NetAddress", "Demo",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import TestSupport
 import AccessPolicy
 import ControlClient
 import ControlServer
@@ -73,12 +74,7 @@ struct ControlFixture {
 
     /// Polls `condition` until it holds or `timeout` passes (then fails the test).
     func eventually(_ what: String, timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-        throw FixtureError(description: "timed out waiting for \(what)")
+        try await TestSupport.eventually(within: timeout, what, condition)
     }
 }
 
@@ -97,9 +93,7 @@ func errorCode(_ reply: ControlClient.Reply) -> String? {
 }
 
 func makeTemporaryFolder() throws -> String {
-    var template = Array("/tmp/mgc-XXXXXX".utf8CString)
-    guard let path = mkdtemp(&template) else { throw FixtureError(description: "mkdtemp failed") }
-    return String(cString: path)
+    try TemporaryDirectory(prefix: "mgc").path
 }
 
 func withControl(revertAfter: Duration = .seconds(120), access: String = ControlFixture.access,

@@ -7,6 +7,7 @@ import NIOPosix
 import NetAddress
 import Synchronization
 import Testing
+import TestSupport
 @testable import Daemon
 
 /// The daemon in-process on 127.0.0.1 (port 0) in front of a greeting upstream, with a
@@ -104,9 +105,9 @@ final class Message: Sendable {
 }
 
 func withDaemonSetup(port: Int = 0, _ body: (Daemon, String) async throws -> Void) async throws {
-    var template = Array("/tmp/mgd-XXXXXX".utf8CString)
-    let folder = try #require(mkdtemp(&template).map { String(cString: $0) })
-    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let temporary = try TemporaryDirectory(prefix: "mgd")
+    let folder = temporary.path
+    defer { temporary.remove() }
     let upstream = GreetingServer(expectsProxyHeader: true)
     let upstreamPort = try await upstream.start(group: MultiThreadedEventLoopGroup.singleton)
     try "".write(toFile: folder + "/access.toml", atomically: true, encoding: .utf8)

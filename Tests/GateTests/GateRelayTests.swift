@@ -2,6 +2,7 @@ import AccessPolicy
 import NetAddress
 import ProxyProtocol
 import Testing
+import TestSupport
 @testable import Gate
 
 @Suite struct GateRelayTests {

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import NIOCore
 import NIOPosix
@@ -69,18 +70,6 @@ final class TestClient: Sendable {
     }
 }
 
-struct WaitTimeout: Error, CustomStringConvertible {
-    let description: String
-}
-
-/// Waits for any condition with a deadline.
-func eventually(within limit: Duration = .seconds(5), _ what: String, _ condition: () -> Bool) async throws {
-    let deadline = ContinuousClock.now + limit
-    while !condition() {
-        if ContinuousClock.now > deadline { throw WaitTimeout(description: "waited \(limit) for \(what)") }
-        try await Task.sleep(for: .milliseconds(5))
-    }
-}
 
 private final class Received: Sendable {
     let state = Mutex<(bytes: [UInt8], closed: Bool)>(([], false))
