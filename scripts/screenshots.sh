@@ -52,5 +52,6 @@ tmux send-keys -t "$SESSION" E; wait_for "2 PENDING CHANGES"
 tmux send-keys -t "$SESSION" 5; wait_for "Changes — 2 pending"; shot changes
 tmux send-keys -t "$SESSION" u; wait_for "Changes — 1 pending"
 tmux send-keys -t "$SESSION" u; wait_for "Changes — 0 pending"
+tmux send-keys -t "$SESSION" 6; wait_for "History"; wait_for "undone|reverted"; shot history
 tmux send-keys -t "$SESSION" '?'; wait_for "Help"; shot help
 tmux send-keys -t "$SESSION" q; wait_for "EXIT=0"
