@@ -8,7 +8,7 @@ struct Tui: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tui",
         abstract: "The console: live connections and rejects, whitelist and blacklist editor, the TCP Proxy warning.",
-        discussion: "Keys:\n" + KeyActions.all.map { "  \($0.keyLabel.padding(toLength: 10, withPad: " ", startingAt: 0)) \($0.description)" }
+        discussion: "Keys:\n" + KeyActions.all.map { "  \($0.keys.map(\.label).joined(separator: " ").padding(toLength: 14, withPad: " ", startingAt: 0)) \($0.description)" }
             .joined(separator: "\n"))
 
     @OptionGroup var socket: SocketOption

@@ -22,8 +22,6 @@ public struct KeyAction: Hashable, Sendable {
 
     public var id: ID
     public var keys: [Key]
-    /// The keys as written for people, e.g. "d/Del".
-    public var keyLabel: String
     /// A word or two for the footer.
     public var label: String
     public var description: String
@@ -36,12 +34,11 @@ public struct KeyAction: Hashable, Sendable {
     public var inFooter: Bool
     public var condition: Condition
 
-    init(_ id: ID, _ keys: [Key], _ keyLabel: String, _ label: String, _ description: String,
+    init(_ id: ID, _ keys: [Key], _ label: String, _ description: String,
          scope: Set<ConsoleView>? = nil, changesState: Bool = false, dangerous: Bool = false,
          inFooter: Bool = true, condition: Condition = .always) {
         self.id = id
         self.keys = keys
-        self.keyLabel = keyLabel
         self.label = label
         self.description = description
         self.scope = scope
@@ -72,49 +69,48 @@ public enum KeyActions {
     static let allButHistory = Set(ConsoleView.allCases).subtracting([.history])
 
     public static let all: [KeyAction] = [
-        KeyAction(.help, [.character("?"), .function(1)], "?/F1", "Help", "Show this help (press again to go back)"),
-        KeyAction(.nextView, [.tab], "Tab", "Next", "Next view", inFooter: false),
-        KeyAction(.previousView, [.backTab], "Shift-Tab", "Prev", "Previous view", inFooter: false),
-        KeyAction(.showView, [.character("1"), .character("2"), .character("3"), .character("4"), .character("5"), .character("6")],
-                  "1-6", "Views", "Connections, Rejects, Whitelist, Blacklist, Changes (pending changes), History (audit log) view", inFooter: false),
-        KeyAction(.move, [.character("j"), .down, .character("k"), .up], "j/k", "Move",
+        KeyAction(.help, [.character("?"), .function(1)], "Help", "Show this help (press again to go back)"),
+        KeyAction(.nextView, [.tab], "Next", "Next view", inFooter: false),
+        KeyAction(.previousView, [.backTab], "Prev", "Previous view", inFooter: false),
+        KeyAction(.showView, [.character("1"), .character("2"), .character("3"), .character("4"), .character("5"), .character("6")], "Views", "Connections, Rejects, Whitelist, Blacklist, Changes (pending changes), History (audit log) view", inFooter: false),
+        KeyAction(.move, [.character("j"), .down, .character("k"), .up], "Move",
                   "Select the next / previous row", scope: scrolling, inFooter: false),
-        KeyAction(.page, [.pageDown, .pageUp], "PgDn/PgUp", "Page", "Move a page down / up", scope: scrolling, inFooter: false),
-        KeyAction(.jump, [.character("g"), .home, .character("G"), .end], "g/G", "Ends",
+        KeyAction(.page, [.pageDown, .pageUp], "Page", "Move a page down / up", scope: scrolling, inFooter: false),
+        KeyAction(.jump, [.character("g"), .home, .character("G"), .end], "Ends",
                   "Select the first / last row", scope: scrolling, inFooter: false),
-        KeyAction(.filter, [.character("/")], "/", "Filter", "Filter the rows (Enter keeps it, Esc clears it)", scope: tables),
-        KeyAction(.details, [.enter], "Enter", "Details",
+        KeyAction(.filter, [.character("/")], "Filter", "Filter the rows (Enter keeps it, Esc clears it)", scope: tables),
+        KeyAction(.details, [.enter], "Details",
                   "Show the selected row whole: every field, wrapped, nothing cut (Esc closes; e edits an entry)",
                   scope: tables.union([.changes, .history])),
-        KeyAction(.new, [.character("n")], "n", "New", "Add an entry (a form that checks as you type)",
+        KeyAction(.new, [.character("n")], "New", "Add an entry (a form that checks as you type)",
                   scope: lists, changesState: true),
-        KeyAction(.edit, [.character("e")], "e", "Edit", "Edit the selected entry",
+        KeyAction(.edit, [.character("e")], "Edit", "Edit the selected entry",
                   scope: lists, changesState: true),
-        KeyAction(.delete, [.character("d"), .delete], "d/Del", "Delete", "Delete the selected entry (asks first)",
+        KeyAction(.delete, [.character("d"), .delete], "Delete", "Delete the selected entry (asks first)",
                   scope: lists, changesState: true, dangerous: true),
-        KeyAction(.toggleTCPProxy, [.character("p")], "p", "TCP Proxy",
+        KeyAction(.toggleTCPProxy, [.character("p")], "TCP Proxy",
                   "Toggle TCP Proxy on the selected entry (shows the impact; a risky change reverts itself unless confirmed)",
                   scope: [.whitelist], changesState: true, dangerous: true),
-        KeyAction(.openEntry, [.character("o")], "o", "Open entry",
+        KeyAction(.openEntry, [.character("o")], "Open entry",
                   "Open the whitelist or blacklist entry that decides the selected source", scope: [.rejects]),
-        KeyAction(.explain, [.character("x")], "x", "Explain",
+        KeyAction(.explain, [.character("x")], "Explain",
                   "Explain the decision for the selected source (what `mailgate explain` prints), per service", scope: [.rejects]),
-        KeyAction(.blacklistSource, [.character("b")], "b", "Blacklist",
+        KeyAction(.blacklistSource, [.character("b")], "Blacklist",
                   "Blacklist the selected source (asks first; shows the impact; a risky change reverts itself unless confirmed)",
                   scope: [.rejects], changesState: true, dangerous: true),
-        KeyAction(.flagBalancer, [.character("f")], "f", "Flag LB",
+        KeyAction(.flagBalancer, [.character("f")], "Flag LB",
                   "Flag the selected source as a load balancer (TCP Proxy), when it sent PROXY headers unflagged (shows the impact)",
                   scope: [.rejects], changesState: true, dangerous: true),
-        KeyAction(.undoRecord, [.character("u")], "u", "Undo",
+        KeyAction(.undoRecord, [.character("u")], "Undo",
                   "Propose the inverse of the selected change as a new change (asks first; shows the impact; reverts itself unless confirmed)",
                   scope: [.history], changesState: true, dangerous: true),
-        KeyAction(.confirmChange, [.character("c")], "c", "Confirm", "Confirm the pending change (the selected one in Changes; stops its auto-revert)",
+        KeyAction(.confirmChange, [.character("c")], "Confirm", "Confirm the pending change (the selected one in Changes; stops its auto-revert)",
                   changesState: true, condition: .changePending),
-        KeyAction(.undoChange, [.character("u")], "u", "Undo", "Undo the pending change now (the selected one in Changes)",
+        KeyAction(.undoChange, [.character("u")], "Undo", "Undo the pending change now (the selected one in Changes)",
                   scope: allButHistory, changesState: true, condition: .changePending),
-        KeyAction(.pause, [.character(" ")], "Space", "Pause", "Pause or resume live updates"),
-        KeyAction(.quit, [.character("q"), .function(10)], "q/F10", "Quit", "Quit the console"),
-        KeyAction(.cancel, [.escape], "Esc", "Cancel", "Close a dialog, stop or clear a filter", inFooter: false),
+        KeyAction(.pause, [.character(" ")], "Pause", "Pause or resume live updates"),
+        KeyAction(.quit, [.character("q"), .function(10)], "Quit", "Quit the console"),
+        KeyAction(.cancel, [.escape], "Cancel", "Close a dialog, stop or clear a filter", inFooter: false),
     ]
 
     /// The actions a user may use now: readonly hides those that change anything.

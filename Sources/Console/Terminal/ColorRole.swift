@@ -55,36 +55,6 @@ public enum ColorRole: String, CaseIterable, Sendable, Hashable {
         case .filter: "F"
         }
     }
-
-    /// What the role is for, as documented in themes/README.md.
-    public var purpose: String {
-        switch self {
-        case .normal: "ordinary text and the background of the screen"
-        case .topBar: "the top bar: daemon state, listeners, totals"
-        case .tabActive: "the name of the current view in the tab line"
-        case .tabInactive: "the other views in the tab line"
-        case .heading: "titles inside a view"
-        case .tableHeader: "column titles of a table"
-        case .selected: "the selected table row"
-        case .group: "group headings (Proxied / Direct / Awaiting header)"
-        case .dim: "secondary text: ids, hints, disabled entries"
-        case .good: "a healthy state (upstream up, connected); always with a word or glyph"
-        case .warning: "something to look at (reconnecting, paused, awaiting header)"
-        case .bad: "a failed state (upstream down, reject reasons, errors)"
-        case .banner: "the pending-change banner with its countdown"
-        case .footerKey: "key names in the footer"
-        case .footerLabel: "action names in the footer"
-        case .dialog: "the body of ordinary dialogs and the edit form"
-        case .dialogTitle: "the title line of ordinary dialogs"
-        case .danger: "the body of the TCP Proxy warning dialog"
-        case .dangerTitle: "the title line of the TCP Proxy warning dialog"
-        case .button: "a dialog button without focus"
-        case .buttonFocused: "the dialog button with focus"
-        case .input: "a text field"
-        case .inputError: "a field's validation message"
-        case .filter: "the filter line while a filter is typed or applied"
-        }
-    }
 }
 
 /// Text attributes a cell may carry on top of its role's theme style.

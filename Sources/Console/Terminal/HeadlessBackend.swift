@@ -33,6 +33,4 @@ public final class HeadlessBackend: TerminalBackend {
 
     /// The screen as text lines.
     public var text: String { screen.textLines.joined(separator: "\n") }
-    /// The screen's colour roles, one code a cell.
-    public var roleMap: String { screen.roleLines.joined(separator: "\n") }
 }
