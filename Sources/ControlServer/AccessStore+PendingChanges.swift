@@ -57,7 +57,7 @@ extension AccessStore {
             let info = state.changes[index].info
             let record = AuditRecord(id: Self.newID("a"), time: Date(), user: caller.name, uid: caller.uid, action: "change.confirm",
                                      list: info.list, entryID: info.entryID, before: nil, after: nil,
-                                     detail: "confirmed \(id): \(info.summary)")
+                                     detail: "confirmed \(id): \(info.summary)", change: id)
             try commit(Commit(lists: nil, audit: record, starts: nil, settles: [id: (.confirmed, "confirmed by \(caller.name)")]), into: &state)
             gate.record(ControlEvent(kind: .configChanged, entryID: info.entryID,
                                   detail: "by \(caller.name): confirmed change \(id) (\(info.summary)); it stays"))
@@ -101,7 +101,7 @@ extension AccessStore {
         let outcome = "\(how): \(undo.words)"
         let record = AuditRecord(id: Self.newID("a"), time: now, user: caller.name, uid: caller.uid, action: action,
                                  list: change.info.list, entryID: change.info.entryID, before: undo.entryBefore, after: undo.entryAfter,
-                                 detail: "\(id) (\(change.info.summary)): \(outcome)")
+                                 detail: "\(id) (\(change.info.summary)): \(outcome)", change: id)
         do {
             try commit(Commit(lists: undo.lists, audit: record, starts: nil, settles: [id: (.reverted, outcome)]), into: &state)
         } catch {

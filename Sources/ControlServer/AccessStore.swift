@@ -162,7 +162,8 @@ public final class AccessStore: Sendable {
             let words = Self.words(kind, before: edit.before, after: edit.after)
             let detail = pending.map { "\(words); pending change \($0.info.id) reverts at \(Self.timeText($0.info.deadline)) unless confirmed" } ?? words
             let record = AuditRecord(id: Self.newID("a"), time: now, user: caller.name, uid: caller.uid, action: "\(kind.rawValue).\(edit.action)",
-                                     list: kind, entryID: subject.id, before: edit.before, after: edit.after, detail: detail)
+                                     list: kind, entryID: subject.id, before: edit.before, after: edit.after, detail: detail,
+                                     change: pending?.info.id)
             try commit(Commit(lists: edit.lists, audit: record, starts: pending, settles: [:]), into: &state)
             gate.logger.notice("\(caller.name) \(detail)")
             gate.record(ControlEvent(kind: .configChanged, entryID: subject.id, detail: "by \(caller.name): \(detail)"))

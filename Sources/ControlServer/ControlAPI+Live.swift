@@ -36,11 +36,12 @@ extension ControlAPI {
                                     upstream: listener.upstream.description, upstreamProxy: listener.upstreamProxy.rawValue,
                                     protocol: listener.replyProtocol.rawValue, upstreamReachable: reachability[index])
         }
+        let grouped = ConnectionsResponse(grouping: snapshot)
         let counts = StatusResponse.Counts(
             open: snapshot.count,
-            awaitingHeader: snapshot.filter { $0.state == .awaitingHeader }.count,
-            relayingDirect: snapshot.filter { $0.state == .relayingDirect }.count,
-            relayingProxied: snapshot.filter { $0.state == .relayingProxied }.count,
+            awaitingHeader: grouped.awaitingHeader.count,
+            relayingDirect: grouped.direct.count,
+            relayingProxied: grouped.proxied.count,
             acceptedTotal: gate.acceptedTotal, rejectedTotal: gate.rejectedTotal)
         let response = StatusResponse(version: version, started: started, uptimeSeconds: Date().timeIntervalSince(started),
                                       accessFile: configuration.accessFile, revision: store.current.revision,
@@ -74,10 +75,7 @@ extension ControlAPI {
     }
 
     func connections(_ request: Request, _ context: ControlContext) throws -> Response {
-        let snapshot = gate.registry.snapshot()
-        return Self.json(ConnectionsResponse(proxied: snapshot.filter { $0.state == .relayingProxied },
-                                             direct: snapshot.filter { $0.state == .relayingDirect },
-                                             awaitingHeader: snapshot.filter { $0.state == .awaitingHeader }))
+        Self.json(ConnectionsResponse(grouping: gate.registry.snapshot()))
     }
 
     /// Recent events, oldest first (`limit` newest, default 1,000).
@@ -136,7 +134,7 @@ extension ControlAPI {
 
     /// Prometheus text: the gate's counters and histogram, plus gauges read now.
     func metrics(_ request: Request, _ context: ControlContext) throws -> Response {
-        let snapshot = gate.registry.snapshot()
+        let grouped = ConnectionsResponse(grouping: gate.registry.snapshot())
         let states: [(ConnectionState, String)] = [(.awaitingHeader, "awaiting-header"), (.relayingDirect, "relaying-direct"),
                                                     (.relayingProxied, "relaying-proxied")]
         // Named mailgate_connections and mailgate_pending_changes (empty parts are left out).
@@ -144,7 +142,7 @@ extension ControlAPI {
                                                helpText: "Open connections by state")
         for (state, label) in states {
             prometheus.makeGauge(descriptor: connections, labels: [("state", label)])
-                .set(Double(snapshot.filter { $0.state == state }.count))
+                .set(Double(grouped[state].count))
         }
         let pending = MetricNameDescriptor(
             namespace: "mailgate", metricName: "pending", unitName: "changes",

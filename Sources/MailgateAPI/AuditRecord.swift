@@ -16,13 +16,15 @@ public struct AuditRecord: Codable, Sendable, Hashable {
     public var before: AccessEntry?
     public var after: AccessEntry?
     public var detail: String?
+    /// The pending change this record starts, confirms or reverts (its id), if any.
+    public var change: String?
     enum CodingKeys: String, CodingKey {
-        case id, time, user, uid, action, list, before, after, detail
+        case id, time, user, uid, action, list, before, after, detail, change
         case entryID = "entry_id"
     }
 
     public init(id: String? = nil, time: Date, user: String, uid: UInt32?, action: String, list: ListKind?, entryID: String?,
-                before: AccessEntry?, after: AccessEntry?, detail: String?) {
+                before: AccessEntry?, after: AccessEntry?, detail: String?, change: String? = nil) {
         self.id = id
         self.time = time
         self.user = user
@@ -33,5 +35,6 @@ public struct AuditRecord: Codable, Sendable, Hashable {
         self.before = before
         self.after = after
         self.detail = detail
+        self.change = change
     }
 }

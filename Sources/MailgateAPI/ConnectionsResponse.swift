@@ -15,4 +15,21 @@ public struct ConnectionsResponse: Codable, Sendable, Hashable {
         self.direct = direct
         self.awaitingHeader = awaitingHeader
     }
+
+    /// Open connections grouped by state, in the order given: the one place they are grouped.
+    public init(grouping connections: [ConnectionSnapshot]) {
+        var groups: [ConnectionState: [ConnectionSnapshot]] = [:]
+        for connection in connections { groups[connection.state, default: []].append(connection) }
+        self.init(proxied: groups[.relayingProxied] ?? [], direct: groups[.relayingDirect] ?? [],
+                  awaitingHeader: groups[.awaitingHeader] ?? [])
+    }
+
+    /// The group of one state.
+    public subscript(state: ConnectionState) -> [ConnectionSnapshot] {
+        switch state {
+        case .relayingProxied: proxied
+        case .relayingDirect: direct
+        case .awaitingHeader: awaitingHeader
+        }
+    }
 }

@@ -93,6 +93,14 @@ struct TerminalLayerTests {
         #expect(!KeyActions.markdown(readonly: true).contains("`n`"))
     }
 
+    /// The README's key table is the generated one, word for word (regenerate it with
+    /// `KeyActions.markdown()` when the keys change).
+    @Test func theReadmeKeyTableIsTheGeneratedOne() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        #expect(text.contains(KeyActions.markdown()))
+    }
+
     @Test func keysAreNotBoundTwiceInOneView() {
         for view in ConsoleView.allCases {
             let keys = KeyActions.all.filter { $0.applies(in: view) }.flatMap(\.keys)

@@ -61,6 +61,8 @@ import Testing
             let audit = try await f.get(AuditResponse.self, "/v1/audit").records
             #expect(audit.map(\.action) == ["whitelist.update", "change.auto-revert"])
             #expect(audit[1].before?.tcpProxy == true && audit[1].after?.tcpProxy == false)
+            // Both records name the change by id, for a reader that follows it (the console's History).
+            #expect(audit.map(\.change) == [change.id, change.id])
         }
     }
 

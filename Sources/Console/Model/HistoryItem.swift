@@ -23,8 +23,10 @@ public struct HistoryItem: Hashable, Sendable {
     public var record: AuditRecord
     public var state: State
 
-    /// The pending change a write started, named in its detail ("…; pending change ID reverts at …").
+    /// The pending change a write started: the record's `change`, or for a record written
+    /// before that field existed, the id its detail names ("…; pending change ID reverts at …").
     static func pendingChangeID(_ record: AuditRecord) -> String? {
+        if let change = record.change { return change }
         guard let detail = record.detail, let range = detail.range(of: "pending change ") else { return nil }
         let id = detail[range.upperBound...].prefix { !$0.isWhitespace }
         return id.isEmpty ? nil : String(id)
@@ -44,9 +46,11 @@ public struct HistoryItem: Hashable, Sendable {
             let detail = record.detail ?? ""
             switch record.action {
             case "change.confirm":
-                if detail.hasPrefix("confirmed ") { ends[String(detail.dropFirst(10).prefix { $0 != ":" })] = .confirmed }
+                // Records from before the `change` field name the change in their detail only.
+                if let change = record.change { ends[change] = .confirmed }
+                else if detail.hasPrefix("confirmed ") { ends[String(detail.dropFirst(10).prefix { $0 != ":" })] = .confirmed }
             case "change.revert", "change.auto-revert":
-                ends[String(detail.prefix { !$0.isWhitespace })] = record.action == "change.revert" ? .undone : .autoReverted
+                ends[record.change ?? String(detail.prefix { !$0.isWhitespace })] = record.action == "change.revert" ? .undone : .autoReverted
             default: break
             }
         }
