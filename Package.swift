@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "AccessPolicy", targets: ["AccessPolicy"]),
         .library(name: "MailgateAPI", targets: ["MailgateAPI"]),
         .library(name: "Console", targets: ["Console"]),
+        .library(name: "ConsoleFixture", targets: ["ConsoleFixture"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),

@@ -31,6 +31,7 @@ let package = Package(
         // The console (mailgate tui) under a reject flood with 10,000 open connections, headless.
         .executableTarget(name: "ConsoleBench", dependencies: [
             .product(name: "Console", package: "mailgate"),
+            .product(name: "ConsoleFixture", package: "mailgate"),
             .product(name: "MailgateAPI", package: "mailgate"),
             .product(name: "NetAddress", package: "mailgate"),
         ], path: "ConsoleBench"),

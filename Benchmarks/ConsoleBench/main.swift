@@ -13,6 +13,7 @@
 // `--poll-connections` adds what the console did before it followed connections from
 // events: decode and apply the full list every 2 s (for the before/after comparison).
 import Console
+import ConsoleFixture
 import MailgateAPI
 import Foundation
 import NetAddress
@@ -103,15 +104,15 @@ final class PacedBackend: TerminalBackend, @unchecked Sendable {
 /// What the network side posts, drained by the main loop each round (as ConsoleSession does).
 final class Mailbox: @unchecked Sendable {
     private let lock = NSLock()
-    private var events: [GateEvent] = []
+    private var events: [Event] = []
     private var lists: [ConnectionsResponse] = []
 
-    func post(_ batch: [GateEvent]) { lock.withLock { events += batch } }
+    func post(_ batch: [Event]) { lock.withLock { events += batch } }
     func post(_ list: ConnectionsResponse) { lock.withLock { lists.append(list) } }
     var isEmpty: Bool { lock.withLock { events.isEmpty && lists.isEmpty } }
 
     func drain(into model: inout ConsoleModel) {
-        let (batch, full) = lock.withLock { () -> ([GateEvent], [ConnectionsResponse]) in
+        let (batch, full) = lock.withLock { () -> ([Event], [ConnectionsResponse]) in
             defer { events = []; lists = [] }
             return (events, lists)
         }
@@ -177,22 +178,21 @@ let generator = Thread { [mailbox, options, decoder, listJSON, flooding, stop, f
         }
         guard flooding.value else { due = 0; continue }
         due += Double(options.rate) * 0.01
-        var batch: [GateEvent] = []
+        var batch: [Event] = []
         while due >= 3 {
             due -= 3
             connection += 1
             let peer = IPAddress("198.51.100.\(connection % 50 + 1)")
             let time = Date()
-            var accepted = GateEvent(time: time, kind: .accepted, connection: ConnectionID(connection), service: "imap",
+            let accepted = GateEvent(time: time, kind: .accepted, connection: ConnectionID(connection), service: "imap",
                                      listener: "0.0.0.0:143", peer: peer, detail: ConnectionState.relayingDirect.rawValue)
-            var rejected = GateEvent(time: time, kind: .rejected, connection: ConnectionID(connection), service: "imap",
+            let rejected = GateEvent(time: time, kind: .rejected, connection: ConnectionID(connection), service: "imap",
                                      listener: "0.0.0.0:143", peer: peer, reason: .proxyHeaderFromUntrustedSource)
-            var closed = GateEvent(time: time, kind: .closed, connection: ConnectionID(connection), service: "imap",
+            let closed = GateEvent(time: time, kind: .closed, connection: ConnectionID(connection), service: "imap",
                                    listener: "0.0.0.0:143", peer: peer)
-            sequence += 1; accepted.sequence = sequence
-            sequence += 1; rejected.sequence = sequence
-            sequence += 1; closed.sequence = sequence
-            batch += [accepted, rejected, closed]
+            batch += [Event(sequence: sequence + 1, accepted), Event(sequence: sequence + 2, rejected),
+                      Event(sequence: sequence + 3, closed)]
+            sequence += 3
         }
         if !batch.isEmpty { mailbox.post(batch) }
     }
