@@ -253,10 +253,11 @@ def test_rejects_blacklist_the_selected_source_through_the_impact_dialog(demo):
 
 
 @pytest.mark.parametrize("term", ["vt100", "linux"])
-def test_no_screen_is_left_behind_without_an_alternate_screen(fixture_console, term):
+@pytest.mark.parametrize("key, status", [("q", 0), ("C-c", 130)])
+def test_no_screen_is_left_behind_without_an_alternate_screen(fixture_console, term, key, status):
     pane = fixture_console(term)
-    pane.keys("q")
-    pane.wait_for(r"EXIT=0", timeout=30)
+    pane.keys(key)
+    pane.wait_for(rf"EXIT={status}", timeout=30)
     screen = pane.text()
     assert "Connections —" not in screen and "Whitelist" not in screen, screen
 

@@ -52,8 +52,9 @@ public final class CursesBackend: TerminalBackend {
         if mouse { mousemask(mg_all_mouse_events(), nil); mouseinterval(0) }
         setUpColours(theme)
         if installSignalHandlers {
-            signal(SIGINT) { _ in endwin(); exit(130) }
-            signal(SIGTERM) { _ in endwin(); exit(143) }
+            SignalExitClear.prepare(clearOnExit)
+            signal(SIGINT) { _ in endwin(); SignalExitClear.write(); exit(130) }
+            signal(SIGTERM) { _ in endwin(); SignalExitClear.write(); exit(143) }
         }
     }
 
@@ -203,5 +204,23 @@ public final class CursesBackend: TerminalBackend {
             rest = rest[rest.index(after: end)...]
         }
         return result + rest
+    }
+}
+
+/// The clear-screen bytes for a signal's exit (Ctrl-C, SIGTERM) on a terminal without an
+/// alternate screen, prepared in advance: a signal handler may only `write(2)` what exists.
+enum SignalExitClear {
+    nonisolated(unsafe) private static var bytes: UnsafeMutableBufferPointer<UInt8>?
+
+    static func prepare(_ text: String?) {
+        guard let text, bytes == nil else { return }
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: text.utf8.count)
+        _ = buffer.initialize(from: text.utf8)
+        bytes = buffer
+    }
+
+    static func write() {
+        guard let bytes else { return }
+        _ = Glibc.write(STDOUT_FILENO, bytes.baseAddress, bytes.count)
     }
 }
